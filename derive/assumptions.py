@@ -1,0 +1,160 @@
+"""Declared assumptions: the only facts a check may use.
+
+A symbol's own SymPy assumptions (`Symbol("s", positive=True)`) count, plus what is declared
+here: discrete distributions over an `IndexedBase`, densities on the real line, intervals for
+scalar symbols, named hypotheses (relations) and rewrite rules (hypotheses of the form
+`old = new`). Nothing else is assumed: in particular no `force=True` rewriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A discrete distribution base[index], index = 1..size.
+
+    positive: every entry > 0 (else >= 0). total: "one" (sums to 1) or "at_most_one"
+    (a sub-distribution, for example q restricted to the support of p).
+
+    >>> i = sp.Symbol("i", integer=True); n = sp.Symbol("n", integer=True, positive=True)
+    >>> Distribution(sp.IndexedBase("p", positive=True), i, n).describe()
+    'p_i > 0 for i = 1..n, sum_i p_i = 1'
+    """
+
+    base: sp.IndexedBase
+    index: sp.Symbol
+    size: sp.Expr | int
+    positive: bool = True
+    total: str = "one"
+
+    def __post_init__(self) -> None:
+        if self.total not in ("one", "at_most_one"):
+            raise ValueError(f"total must be 'one' or 'at_most_one', not {self.total!r}")
+
+    def entry(self, k: sp.Expr) -> sp.Indexed:
+        return self.base[k]
+
+    def sum(self) -> sp.Sum:
+        """The sum of the entries, as the normalisation rule sees it."""
+        return sp.Sum(self.base[self.index], (self.index, 1, self.size))
+
+    def is_total_sum(self, expr: sp.Basic) -> bool:
+        """True for Sum(base[j], (j, 1, size)) with any name j for the index."""
+        if not isinstance(expr, sp.Sum) or len(expr.limits) != 1:
+            return False
+        j, lo, hi = expr.limits[0]
+        return expr.function == self.base[j] and lo == 1 and hi == self.size
+
+    def describe(self) -> str:
+        name, i = self.base.name, self.index
+        sign = ">" if self.positive else ">="
+        total = "= 1" if self.total == "one" else "<= 1"
+        return f"{name}_{i} {sign} 0 for {i} = 1..{self.size}, sum_{i} {name}_{i} {total}"
+
+
+@dataclass(frozen=True)
+class Density:
+    """A probability density f(x) on the real line: f > 0 and its integral over R is 1."""
+
+    function: sp.FunctionClass
+    variable: sp.Symbol
+
+    def is_total_integral(self, expr: sp.Basic) -> bool:
+        """True for Integral(f(y), (y, -oo, oo)) with any name y for the variable."""
+        if not isinstance(expr, sp.Integral) or len(expr.limits) != 1:
+            return False
+        lim = expr.limits[0]
+        if len(lim) != 3:
+            return False
+        y, lo, hi = lim
+        return expr.function == self.function(y) and lo == -sp.oo and hi == sp.oo
+
+    def describe(self) -> str:
+        f, x = self.function, self.variable
+        return f"{f}({x}) > 0 is a density: integral of {f}({x}) over the real line = 1"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A hypothesis old = new used as a rewrite, e.g. p_k = c q_k for every k.
+
+    `old` may contain Wild symbols (for an index): every match is replaced.
+    """
+
+    old: sp.Expr
+    new: sp.Expr
+    text: str = ""
+
+    def apply(self, expr: sp.Basic) -> sp.Basic:
+        return expr.replace(self.old, self.new)
+
+    def describe(self) -> str:
+        return self.text or f"{self.old} = {self.new}"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Everything a derivation's checks may assume, and nothing more."""
+
+    distributions: tuple[Distribution, ...] = ()
+    densities: tuple[Density, ...] = ()
+    intervals: tuple[tuple[sp.Symbol, sp.Interval], ...] = ()
+    facts: tuple[sp.Rel, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def interval_of(self, symbol: sp.Symbol) -> sp.Interval | None:
+        for s, interval in self.intervals:
+            if s == symbol:
+                return interval
+        return None
+
+    def hypotheses(self) -> list[sp.Rel]:
+        """Relations that hold: declared facts and sub-normalisation of distributions."""
+        out = list(self.facts)
+        for d in self.distributions:
+            if d.total == "at_most_one":
+                out.append(sp.Le(d.sum(), 1))
+        return out
+
+    def normalise(self, expr: sp.Basic) -> sp.Basic:
+        """Replace each total sum or integral of a normalised distribution by 1."""
+        for d in self.distributions:
+            if d.total == "one":
+                expr = expr.replace(d.is_total_sum, lambda e: sp.S.One)
+        for f in self.densities:
+            expr = expr.replace(f.is_total_integral, lambda e: sp.S.One)
+        return expr
+
+    def rewrites(self) -> list[Callable[[sp.Basic], sp.Basic]]:
+        """Every sound rewrite of an expression by the hypotheses, in the orders worth trying."""
+
+        def by_rules(e: sp.Basic) -> sp.Basic:
+            for r in self.rules:
+                e = r.apply(e)
+            return e
+
+        out: list[Callable[[sp.Basic], sp.Basic]] = [lambda e: e, self.normalise]
+        if self.rules:
+            out += [by_rules, lambda e: self.normalise(by_rules(e)),
+                    lambda e: by_rules(self.normalise(e))]
+        return out
+
+    def describe(self) -> list[str]:
+        lines = [d.describe() for d in self.distributions]
+        lines += [f.describe() for f in self.densities]
+        lines += [f"{s} in {interval}" for s, interval in self.intervals]
+        lines += [f"{fact}" for fact in self.facts]
+        lines += [r.describe() for r in self.rules]
+        return lines + list(self.notes)
+
+    def with_(self, **changes: Iterable) -> Assumptions:
+        """A copy with some fields replaced (used to drop a side condition in tests)."""
+        fields = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        fields.update({k: tuple(v) for k, v in changes.items()})
+        return Assumptions(**fields)

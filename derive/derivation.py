@@ -1,0 +1,183 @@
+"""Derivations as data: a statement and a chain e0 R1 e1 R2 e2 ... of justified steps.
+
+Like a `calc` block in Lean: each step names its relation (=, <=, <, >=, >), its new
+expression, its justification (a rewrite described in words, or a lemma instance) and the
+side conditions it relies on. `check` verifies every step and that the chain's conclusion
+is the statement.
+
+>>> import sympy as sp
+>>> t = sp.Symbol("t", positive=True)
+>>> d = Derivation("log of a square", sp.Eq(sp.log(t**2), 2*sp.log(t)), sp.log(t**2),
+...                [Step("=", 2*sp.log(t), "log of a power, t > 0")])
+>>> d.check().verdict
+<Verdict.PROVED: 'proved'>
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from derive.assumptions import Assumptions
+from derive.checks import check_equal, check_relation, search_counterexample
+from derive.definitions import unfold
+from derive.lemmas import LemmaUse
+from derive.timelimit import DEFAULT_SECONDS
+from derive.verdict import Outcome, Verdict
+
+RELATIONS = ("=", "<=", "<", ">=", ">")
+_REL = {"=": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link `... op expr` of a chain, justified by words (a rewrite) or a lemma."""
+
+    op: str
+    expr: sp.Expr
+    by: str | LemmaUse = ""
+    uses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.op not in RELATIONS:
+            raise ValueError(f"step relation {self.op!r} is not one of {', '.join(RELATIONS)}")
+        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "uses", tuple(self.uses))
+
+    @property
+    def justification(self) -> str:
+        return self.by.describe() if isinstance(self.by, LemmaUse) else str(self.by)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A step with the expression it starts from and the outcome of its check."""
+
+    index: int
+    lhs: sp.Expr
+    step: Step
+    outcome: Outcome
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.outcome.verdict
+
+
+@dataclass(frozen=True)
+class DerivationResult:
+    """Every step's outcome, the conclusion's, and the overall verdict."""
+
+    derivation: Derivation
+    steps: tuple[StepResult, ...]
+    conclusion: Outcome
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.combine([s.verdict for s in self.steps] + [self.conclusion.verdict])
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.derivation.title,
+            "statement": str(self.derivation.statement),
+            "verdict": self.verdict.value,
+            "steps": [{"index": s.index, "relation": s.step.op, "expr": str(s.step.expr),
+                       "by": s.step.justification, "uses": list(s.step.uses),
+                       "verdict": s.verdict.value, "method": s.outcome.method,
+                       "counterexample": s.outcome.counterexample,
+                       "notes": list(s.outcome.notes)} for s in self.steps],
+            "conclusion": {"verdict": self.conclusion.verdict.value,
+                           "method": self.conclusion.method},
+        }
+
+
+def chain_relation(ops: list[str]) -> str:
+    """The relation a chain establishes: = if all are =, strict if any step is strict."""
+    ineq = {o for o in ops if o != "="}
+    if not ineq:
+        return "="
+    if ineq <= {"<=", "<"}:
+        return "<" if "<" in ineq else "<="
+    if ineq <= {">=", ">"}:
+        return ">" if ">" in ineq else ">="
+    raise ValueError("a chain cannot mix <= and >= steps")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A statement, the expression the chain starts from, the steps, and the assumptions."""
+
+    title: str
+    statement: sp.Basic
+    start: sp.Expr
+    steps: tuple[Step, ...]
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    seconds: float = DEFAULT_SECONDS
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError("a derivation needs at least one step")
+        object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "start", sp.sympify(self.start))
+        chain_relation([s.op for s in self.steps])
+        if not isinstance(self.statement, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+            raise ValueError("the statement must be a relation: Eq, Le, Lt, Ge or Gt")
+
+    @property
+    def expressions(self) -> list[sp.Expr]:
+        return [self.start] + [s.expr for s in self.steps]
+
+    @property
+    def conclusion(self) -> sp.Basic:
+        """The relation the chain establishes between its first and last expressions."""
+        op = chain_relation([s.op for s in self.steps])
+        return _REL[op](self.start, self.steps[-1].expr, evaluate=False)
+
+    def check(self, *, seed: int = 0) -> DerivationResult:
+        """Check every step, then that the chain's conclusion gives the statement."""
+        rng = np.random.default_rng(seed)
+        results = []
+        lhs = self.start
+        for k, step in enumerate(self.steps, start=1):
+            results.append(StepResult(k, lhs, step, self._check_step(lhs, step, rng)))
+            lhs = step.expr
+        return DerivationResult(self, tuple(results), self._check_conclusion())
+
+    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator) -> Outcome:
+        a, rhs = self.assumptions, step.expr
+        if isinstance(step.by, LemmaUse):
+            outcome = step.by.check(lhs, step.op, rhs, a, seconds=self.seconds)
+            if outcome.proved or step.op == "=":
+                return outcome
+            found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng)
+            return Outcome(found.verdict, found.method, found.counterexample,
+                           outcome.notes + found.notes)
+        if step.op == "=":
+            return check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
+        return check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
+
+    def _check_conclusion(self) -> Outcome:
+        """The statement follows if it is the conclusion up to a proved rearrangement."""
+        got, want = _as_difference(self.conclusion), _as_difference(self.statement)
+        if want[1] == "=" and got[1] == "=":
+            for sign in (1, -1):
+                if check_equal(got[0], sign * want[0], self.assumptions,
+                               seconds=self.seconds).proved:
+                    return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
+            return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+        if want[1] == "=" or got[1] == "=" and want[1] == "<":
+            return Outcome(Verdict.UNDECIDED, "the chain's relation is weaker than the statement's")
+        if want[1] == "<" and got[1] == "<=":
+            return Outcome(Verdict.UNDECIDED, "the chain is not strict but the statement is")
+        if check_equal(got[0], want[0], self.assumptions, seconds=self.seconds).proved:
+            return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
+        return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+
+
+def _as_difference(rel: sp.Basic) -> tuple[sp.Expr, str]:
+    """Write a relation as `d op 0` with op in =, <=, <."""
+    op = {sp.Eq: "=", sp.Le: "<=", sp.Lt: "<", sp.Ge: ">=", sp.Gt: ">"}[type(rel)]
+    if op in (">=", ">"):
+        return rel.rhs - rel.lhs, op[0].replace(">", "<") + op[1:]
+    return rel.lhs - rel.rhs, op

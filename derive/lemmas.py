@@ -1,0 +1,183 @@
+"""Named lemmas: the only way an inequality step is *proved*.
+
+Each lemma states itself, lists its side conditions and points to a formal proof (Mathlib)
+for a reader who wants to go further. `instance(...)` builds the concrete inequality; the
+engine proves that the step's two sides equal the instance's sides and that every side
+condition holds symbolically under the declared assumptions. If any part fails, the lemma
+does not apply and the step is only searched for a counterexample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.assumptions import Assumptions
+from derive.checks import _by_hypothesis, check_equal, prove_sign
+from derive.timelimit import DEFAULT_SECONDS
+from derive.verdict import Outcome, Verdict
+
+IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",)}
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """A lemma's name, statement, side conditions and formal reference."""
+
+    key: str
+    name: str
+    statement: str
+    side_conditions: tuple[str, ...]
+    formal: str
+
+
+JENSEN = Lemma(
+    "jensen", "Jensen's inequality (finite form, concave f)",
+    "sum_i w_i f(x_i) <= f(sum_i w_i x_i)",
+    ("f concave on an interval D: f'' <= 0 on D", "x_i in D", "w_i >= 0", "sum_i w_i = 1"),
+    "Mathlib: ConcaveOn.le_map_sum (ConvexOn.map_sum_le for convex f)")
+LOG_LE_SUB_ONE = Lemma(
+    "log-le-sub-one", "log t <= t - 1 (weighted sum form)",
+    "sum_i w_i log x_i <= sum_i w_i (x_i - 1)",
+    ("x_i > 0", "w_i >= 0"),
+    "Mathlib: Real.log_le_sub_one_of_pos")
+LOG_MONOTONE = Lemma(
+    "log-monotone", "log is increasing",
+    "log a <= log b", ("0 < a", "a <= b"),
+    "Mathlib: Real.log_le_log")
+HYPOTHESIS = Lemma(
+    "hypothesis", "a declared hypothesis", "the step is one of the assumptions", (),
+    "by assumption")
+GIBBS = Lemma(
+    "gibbs", "Gibbs' inequality", "D_KL(p || q) >= 0", ("p, q distributions", "p << q"),
+    "Mathlib: InformationTheory.klDiv_nonneg; this project's identity 1c")
+LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One side condition of a lemma instance, checked symbolically."""
+
+    text: str
+    kind: str  # "nonneg", "pos", "nonpos", "equal", "le"
+    expr: sp.Expr
+    other: sp.Expr = sp.S.Zero
+
+
+@dataclass(frozen=True)
+class LemmaUse:
+    """A lemma applied: the instance's sides, its relation and its side conditions."""
+
+    lemma: Lemma
+    lhs: sp.Expr
+    op: str
+    rhs: sp.Expr
+    obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    detail: str = ""
+
+    def describe(self) -> str:
+        return self.lemma.name + (f" ({self.detail})" if self.detail else "")
+
+    def check(self, lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions, *,
+              seconds: float = DEFAULT_SECONDS) -> Outcome:
+        """PROVED if the step is this instance and every side condition is proved."""
+        if self.op not in IMPLIES.get(op, ()):
+            return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
+        for side, mine in (("left", (lhs, self.lhs)), ("right", (rhs, self.rhs))):
+            if not check_equal(*mine, a, seconds=seconds).proved:
+                return _fails(f"the step's {side} side is not the lemma's {side} side")
+        for ob in self.obligations:
+            if not _discharge(ob, a, seconds):
+                return _fails(f"side condition not proved: {ob.text}")
+        conds = "; ".join(ob.text for ob in self.obligations)
+        return Outcome(Verdict.PROVED, f"{self.lemma.name}" + (f" [{conds}]" if conds else ""))
+
+
+def _fails(why: str) -> Outcome:
+    return Outcome(Verdict.UNDECIDED, "lemma does not apply", None, (why,))
+
+
+def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+    if ob.kind == "equal":
+        return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
+    if ob.kind == "le":
+        if _by_hypothesis(ob.expr, "<=", ob.other, a):
+            return True
+        return prove_sign(ob.other - ob.expr, a, strict=False) is not None
+    if ob.kind == "nonpos":
+        return prove_sign(-ob.expr, a, strict=False) is not None
+    return prove_sign(ob.expr, a, strict=ob.kind == "pos") is not None
+
+
+def _in_domain(x: sp.Expr, domain: sp.Interval, text: str) -> list[Obligation]:
+    out = []
+    if domain.inf != -sp.oo:
+        out.append(Obligation(f"{text} >= {domain.inf}" if not domain.left_open
+                              else f"{text} > {domain.inf}",
+                              "pos" if domain.left_open else "nonneg", x - domain.inf))
+    if domain.sup != sp.oo:
+        out.append(Obligation(f"{text} <= {domain.sup}", "nonneg", domain.sup - x))
+    return out
+
+
+def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
+           domain: sp.Interval = sp.Interval.open(0, sp.oo)) -> LemmaUse:
+    """Jensen for concave f: sum w f(x) <= f(sum w x); concavity checked from f''.
+
+    >>> i = sp.Symbol("i", integer=True); t = sp.Symbol("t")
+    >>> use = jensen(sp.Lambda(t, sp.log(t)), sp.Integer(1) / 2, i, (i, 1, 2))
+    >>> use.op
+    '<='
+    """
+    t = sp.Dummy("t", real=True)
+    second = sp.diff(f(t), t, 2)
+    i = index[0]
+    lhs = sp.Sum(weights * f(points), index)
+    rhs = f(sp.Sum(weights * points, index))
+    domain_sym = _interval_symbol(domain)
+    concave = sp.diff(f(domain_sym), domain_sym, 2)
+    obligations = (
+        Obligation(f"f''(t) = {sp.simplify(second)} <= 0 on {domain}", "nonpos", concave),
+        *_in_domain(points, domain, f"x_{i} = {points}"),
+        Obligation(f"w_{i} = {weights} >= 0", "nonneg", weights),
+        Obligation(f"sum_{i} w_{i} = 1", "equal", sp.Sum(weights, index), sp.S.One),
+    )
+    return LemmaUse(JENSEN, lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
+
+
+def _interval_symbol(domain: sp.Interval) -> sp.Symbol:
+    """A symbol whose SymPy assumptions encode the domain, when they can."""
+    if domain == sp.Interval.open(0, sp.oo):
+        return sp.Dummy("t", positive=True)
+    if domain == sp.Interval(0, sp.oo):
+        return sp.Dummy("t", nonnegative=True)
+    if domain == sp.Interval(-sp.oo, sp.oo):
+        return sp.Dummy("t", real=True)
+    raise ValueError(f"jensen: domain {domain} is not (0, oo), [0, oo) or the real line")
+
+
+def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None) -> LemmaUse:
+    """sum w log x <= sum w (x - 1), from log t <= t - 1 for t > 0 and w >= 0."""
+    lhs, rhs = weights * sp.log(points), weights * (points - 1)
+    if index is not None:
+        lhs, rhs = sp.Sum(lhs, index), sp.Sum(rhs, index)
+    obligations = (Obligation(f"x = {points} > 0", "pos", points),
+                   Obligation(f"w = {weights} >= 0", "nonneg", weights))
+    return LemmaUse(LOG_LE_SUB_ONE, lhs, "<=", rhs, obligations)
+
+
+def log_monotone(a: sp.Expr, b: sp.Expr) -> LemmaUse:
+    """log a <= log b from 0 < a <= b."""
+    obligations = (Obligation(f"{a} > 0", "pos", a), Obligation(f"{a} <= {b}", "le", a, b))
+    return LemmaUse(LOG_MONOTONE, sp.log(a), "<=", sp.log(b), obligations)
+
+
+def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> LemmaUse:
+    """The step is a declared hypothesis (checked against the assumptions' list)."""
+    kind = {"<=": "le", ">=": "le"}.get(op)
+    if kind is None:
+        raise ValueError("hypothesis: only <= and >= steps")
+    small, big = (lhs, rhs) if op == "<=" else (rhs, lhs)
+    return LemmaUse(HYPOTHESIS, lhs, op, rhs,
+                    (Obligation(f"{small} <= {big} is declared", "le", small, big),))

@@ -1,0 +1,40 @@
+"""A wall-clock limit for one symbolic check: running out means undecided, never proved."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+DEFAULT_SECONDS = 10.0
+
+
+class OutOfTime(Exception):
+    """Raised inside a check when its time limit is reached."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise OutOfTime in the block after `seconds`.
+
+    SymPy is pure Python, so SIGALRM interrupts it between bytecodes. Signals only reach the
+    main thread; elsewhere (a worker thread) the block runs without a limit, which can cost
+    time but never soundness: a check that is not finished proves nothing.
+    """
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def _raise(signum: int, frame: object) -> None:
+        raise OutOfTime(f"time limit of {seconds:g} s reached")
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    old_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_delay:
+            signal.setitimer(signal.ITIMER_REAL, old_delay)
