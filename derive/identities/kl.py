@@ -143,7 +143,7 @@ def kl_nonnegative(assumptions: Assumptions = SUPPORT) -> list[Derivation]:
         "D_KL(p || q) >= 0 by Jensen's inequality", sp.Ge(kl, 0), -kl,
         [Step("=", sp.Sum(p[i] * sp.log(ratio), LIM), "definition; -log(p/q) = log(q/p)",
               uses=("p_i > 0, q_i > 0 on the support of p",)),
-         Step("<=", sp.log(sp.Sum(p[i] * ratio, LIM)),
+         Step("<=", sp.log(sp.Sum(sp.Mul(p[i], ratio, evaluate=False), LIM)),
               jensen(sp.Lambda(t, sp.log(t)), p[i], ratio, LIM),
               uses=("log concave on (0, oo)", "q_i / p_i > 0", "p_i >= 0", "sum_i p_i = 1")),
          Step("=", sp.log(sum_q), "p_i (q_i / p_i) = q_i for p_i > 0",
