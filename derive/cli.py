@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from derive.output import OutputError
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Modules that add further verbs: each has `register(subparsers)`, which adds its parser(s)
@@ -109,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return args.run(args)
-    except UsageError as exc:
+    except (UsageError, OutputError) as exc:
         print(f"derive: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
