@@ -18,6 +18,7 @@ from derive.checks import _by_hypothesis, check_equal, prove_sign
 from derive.timelimit import DEFAULT_SECONDS
 from derive.verdict import Outcome, Verdict
 
+POSITIVE_REALS = sp.Interval.open(0, sp.oo)
 IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",)}
 
 
@@ -122,7 +123,7 @@ def _in_domain(x: sp.Expr, domain: sp.Interval, text: str) -> list[Obligation]:
 
 
 def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
-           domain: sp.Interval = sp.Interval.open(0, sp.oo)) -> LemmaUse:
+           domain: sp.Interval = POSITIVE_REALS) -> LemmaUse:
     """Jensen for concave f: sum w f(x) <= f(sum w x); concavity checked from f''.
 
     >>> i = sp.Symbol("i", integer=True); t = sp.Symbol("t")

@@ -172,7 +172,8 @@ def kl_zero_iff_equal() -> list[Derivation]:
     equal = Assumptions(distributions=DISCRETE.distributions,
                         rules=(Rule(q[k], p[k], "q_k = p_k for every k"),))
     ratio = Assumptions(distributions=DISCRETE.distributions,
-                        rules=(Rule(q[k], c * p[k], "q_k / p_k = c for every k (Jensen equality)"),))
+                        rules=(Rule(q[k], c * p[k], "q_k / p_k = c for every k (Jensen's "
+                                    "equality case)"),))
     s = sp.Symbol("s", positive=True)
     a, b = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True)
     unit = ((a, sp.Interval.open(0, 1)), (b, sp.Interval.open(0, 1)))
@@ -197,7 +198,8 @@ def kl_zero_iff_equal() -> list[Derivation]:
         Derivation("two-point family: D(a) = D_KL((a, 1-a) || (b, 1-b)) vanishes at a = b",
                    sp.Eq(two_point.subs(a, b), 0, evaluate=False), two_point.subs(a, b),
                    [Step("=", 0, "log 1 = 0")], Assumptions(intervals=unit)),
-        Derivation("two-point family: D'(b) = 0", sp.Eq(sp.diff(two_point, a).subs(a, b), 0, evaluate=False),
+        Derivation("two-point family: D'(b) = 0",
+                   sp.Eq(sp.diff(two_point, a).subs(a, b), 0, evaluate=False),
                    sp.diff(two_point, a).subs(a, b),
                    [Step("=", 0, "log(b/b) - log((1-b)/(1-b)) = 0")], Assumptions(intervals=unit)),
         Derivation("two-point family: D''(a) > 0 on (0, 1), so a = b is the unique minimum",
