@@ -4,9 +4,11 @@
 - each unbiased estimator (pathwise, score function, score function with a leave-one-out
   baseline) has mean (2 mu, 2 sigma) within its error bar (z-test, numeric.montecarlo);
 - each estimator's empirical variance matches its hand-derived closed form (z-test on the
-  squared deviations from the known mean). Every estimator here is a polynomial in eps ~ N(0, 1),
-  so all moments exist: the score-function draws are skewed and heavy-shouldered but their
-  variance and fourth moment are finite, so the CLT error bars hold at these n;
+  squared deviations from the known mean), except the d/dsigma score-type variances, whose
+  closed forms are checked against scipy quadrature with the empirical value reported.
+  Every estimator here is a polynomial in eps ~ N(0, 1), so all moments exist; the mean and
+  variance z-tests still go through `numeric.heavy_tails.confirm_heavy`, which refuses the
+  normal approximation if the sample's tail looks too heavy for it;
 - central finite differences of mu^2 + sigma^2 equal (2 mu, 2 sigma) up to rounding;
 - torch: autograd through Normal(mu, sigma).rsample() and through `reparameterized_sample`
   equals the analytic per-draw gradient 2x (1, eps) on the same draws, to float64 precision;
@@ -23,6 +25,7 @@ import numpy as np
 import torch
 
 from derive.confirmation import Confirmation
+from numeric.heavy_tails import confirm_heavy, tail_diagnostic
 from numeric.montecarlo import confirm, mc_mean
 from numeric.reparam import (
     DEFAULT_BATCH,
@@ -38,6 +41,7 @@ from numeric.reparam import (
     objective_closed_form,
     optimise_pathwise,
     pathwise_gradient,
+    quadrature_variance,
     rsample_gradients,
     samples_per_draw,
 )
@@ -53,23 +57,56 @@ FLOAT64_RTOL = 1e-12  # agreement "to float64 precision": ~4500 ulp of the large
 
 def confirm_unbiased(name: str, draws: np.ndarray, *, seed: int,
                      exact: np.ndarray) -> list[Confirmation]:
-    """z-test per component: the mean of i.i.d. gradient draws (n, 2) against `exact` (2,)."""
-    draws = np.asarray(draws, dtype=float)
-    if draws.ndim != 2 or draws.shape[1] != 2:
-        raise ValueError(f"draws must have shape (n, 2), got {draws.shape}")
-    return [confirm(f"{name} {c}", mc_mean(draws[:, i], seed=seed, exact=float(exact[i])))
+    """Guarded z-test per component: the mean of i.i.d. gradient draws (n, 2) against `exact`.
+
+    `confirm_heavy` refuses the normal approximation when the tail diagnostic fails.
+    """
+    draws = _check_draws(draws)
+    return [confirm_heavy(f"{name} {c}", draws[:, i], seed=seed, exact=float(exact[i]))
             for i, c in enumerate(COMPONENTS)]
 
 
 def confirm_variance(name: str, draws: np.ndarray, *, seed: int, mean: np.ndarray,
-                     variance: np.ndarray) -> list[Confirmation]:
-    """z-test per component: mean of (draw - known mean)^2 against the claimed variance per draw."""
+                     variance: np.ndarray, components: tuple[int, ...] = (0, 1)
+                     ) -> list[Confirmation]:
+    """Guarded z-test: mean of (draw - known mean)^2 against the claimed variance per draw."""
+    draws = _check_draws(draws)
+    sq = (draws - np.asarray(mean, dtype=float)) ** 2
+    return [confirm_heavy(f"{name} variance {COMPONENTS[i]}", sq[:, i], seed=seed,
+                          exact=float(variance[i])) for i in components]
+
+
+def _check_draws(draws: np.ndarray) -> np.ndarray:
     draws = np.asarray(draws, dtype=float)
     if draws.ndim != 2 or draws.shape[1] != 2:
         raise ValueError(f"draws must have shape (n, 2), got {draws.shape}")
-    sq = (draws - np.asarray(mean, dtype=float)) ** 2
-    return [confirm(f"{name} variance {c}", mc_mean(sq[:, i], seed=seed, exact=float(variance[i])))
-            for i, c in enumerate(COMPONENTS)]
+    return draws
+
+
+def confirm_variance_by_quadrature(name: str, draws: np.ndarray, *, closed_form: float,
+                                   quadrature: float, mean: float) -> Confirmation:
+    """Closed-form variance = scipy quadrature (rtol 1e-8); the empirical variance is reported.
+
+    For the score-function d/dsigma draws the squared deviation is a degree-8 polynomial in
+    eps: every moment is finite, yet its tail (Pareto k-hat ~0.6 at n = 2e5) is too heavy for
+    the normal approximation of a z-test at the per-check level, so the sample variance is
+    shown next to the exact one but not tested.
+    """
+    draws = np.asarray(draws, dtype=float).ravel()
+    sq = (draws - mean) ** 2
+    diag = tail_diagnostic(sq)
+    err = abs(closed_form - quadrature)
+    tol = 1e-8 * max(abs(quadrature), 1.0)
+    passed = bool(err <= tol)
+    figures = {"closed_form": float(closed_form), "quadrature": float(quadrature),
+               "abs_error": float(err), "tol": float(tol), "n": int(draws.size),
+               "empirical": float(sq.mean()), "empirical_se": float(sq.std(ddof=1)
+                                                                   / np.sqrt(sq.size)),
+               **diag.figures()}
+    summary = (f"closed form {closed_form:.6g} vs quadrature {quadrature:.6g} "
+               f"({'<=' if passed else '>'} tol {tol:.2g}); empirical {sq.mean():.6g} "
+               f"(not z-tested; tail diagnostic of the squared deviations: {diag.reason})")
+    return Confirmation(name, passed, figures, summary)
 
 
 def confirm_close(name: str, got: np.ndarray, want: np.ndarray, *, tol: float) -> Confirmation:
@@ -85,16 +122,28 @@ def confirm_close(name: str, got: np.ndarray, want: np.ndarray, *, tol: float) -
 
 def confirm_estimators(mu: float, sigma: float, *, n: int, seed: int,
                        batch_size: int = DEFAULT_BATCH) -> list[Confirmation]:
-    """Unbiasedness and closed-form variance of every estimator at (mu, sigma)."""
+    """Unbiasedness and the per-draw variance of every estimator at (mu, sigma).
+
+    Variances are z-tested for the pathwise draws and for the d/dmu score-type draws; for the
+    d/dsigma score-type draws see `confirm_variance_by_quadrature`.
+    """
     out: list[Confirmation] = []
     grad = exact_gradient(mu, sigma)
     for j, name in enumerate(ESTIMATORS):
         draws = draw_gradients(name, mu, sigma, n, rng=np.random.default_rng([seed, j]),
                                batch_size=batch_size)
-        per_draw = exact_variance(name, mu, sigma, batch_size=batch_size)
-        per_draw = per_draw / samples_per_draw(name, batch_size)
+        cost = samples_per_draw(name, batch_size)
+        per_draw = exact_variance(name, mu, sigma, batch_size=batch_size) / cost
         out += confirm_unbiased(f"2d {name} mean", draws, seed=seed, exact=grad)
-        out += confirm_variance(f"2d {name}", draws, seed=seed, mean=grad, variance=per_draw)
+        if name == "pathwise":
+            out += confirm_variance(f"2d {name}", draws, seed=seed, mean=grad, variance=per_draw)
+            continue
+        out += confirm_variance(f"2d {name}", draws, seed=seed, mean=grad, variance=per_draw,
+                                components=(0,))
+        quad = quadrature_variance(name, mu, sigma, batch_size=batch_size) / cost
+        out.append(confirm_variance_by_quadrature(
+            f"2d {name} variance d/dsigma", draws[:, 1], closed_form=float(per_draw[1]),
+            quadrature=float(quad[1]), mean=float(grad[1])))
     return out
 
 
