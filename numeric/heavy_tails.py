@@ -175,6 +175,22 @@ def bernstein_halfwidth(samples: ArrayLike, *, lower: float, upper: float,
     return float(min(hoeffding, bernstein))
 
 
+def bounded_required_n(lower: float, upper: float, error: float, *,
+                       alpha: float | None = None, miss: float = MISS_PROBABILITY) -> int:
+    """n at which `confirm_bounded` rejects any error >= `error` with prob >= 1 - miss.
+
+    From Hoeffding (the half-width never exceeds it): R (sqrt(ln(4/alpha)/2) +
+    sqrt(ln(4/miss)/2)) / sqrt(n) <= error.
+    """
+    if not (math.isfinite(lower) and math.isfinite(upper) and upper > lower):
+        raise ValueError(f"need finite lower < upper, got [{lower}, {upper}]")
+    if not (error > 0 and math.isfinite(error)):
+        raise ValueError(f"error must be finite and > 0, got {error}")
+    level = per_check_alpha() if alpha is None else alpha
+    k = math.sqrt(math.log(4.0 / level) / 2.0) + math.sqrt(math.log(4.0 / miss) / 2.0)
+    return max(2, math.ceil((k * (upper - lower) / error) ** 2))
+
+
 def confirm_bounded(name: str, samples: ArrayLike, *, lower: float, upper: float, seed: int,
                     exact: float, alpha: float | None = None) -> Confirmation:
     """Finite-n check of a bounded mean: passes when |mean - exact| <= Bernstein half-width.
