@@ -34,6 +34,7 @@ from numeric.reparam import (
     score_gradient,
     score_loo_gradient,
 )
+from numeric.reparam_plots import markdown_table, variance_table
 
 GRID = [(0.0, 1.0), (0.7, 1.3), (-2.0, 0.5), (3.0, 2.0)]
 SINE = Objective("sin x", np.sin, np.cos)
@@ -222,3 +223,13 @@ def test_optimise_pathwise_shapes_determinism_and_descent():
     assert a.times[-1] == pytest.approx(2.0)
     assert np.mean(a.mu[-1] ** 2 + a.sigma[-1] ** 2) < 0.25 * (1.0 + 1.0)
     assert SQUARE.name == "x^2"
+
+
+def test_variances_scale_with_sigma_squared_and_table_ratios():
+    # x -> c x maps N(mu, s^2) to N(c mu, (c s)^2) and each gradient draw to c times itself.
+    for est in ESTIMATORS:
+        np.testing.assert_allclose(exact_variance(est, 1.4, 2.6), 4 * exact_variance(est, 0.7, 1.3),
+                                   rtol=1e-12)
+    rows = variance_table((0.0, 2.0), (1.0,), n=2000, seed=0)
+    assert [r["score_ratio"] for r in rows] == [[3.75, 9.25], [21.75, 346 / 24]]
+    assert markdown_table(rows).count("\n") == 3
