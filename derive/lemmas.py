@@ -19,7 +19,7 @@ from derive.timelimit import DEFAULT_SECONDS
 from derive.verdict import Outcome, Verdict
 
 POSITIVE_REALS = sp.Interval.open(0, sp.oo)
-IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",)}
+IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",), "=": ("=",)}
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,25 @@ HYPOTHESIS = Lemma(
 GIBBS = Lemma(
     "gibbs", "Gibbs' inequality", "D_KL(p || q) >= 0", ("p, q distributions", "p << q"),
     "Mathlib: InformationTheory.klDiv_nonneg; this project's identity 1c")
-LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS)
+REPARAMETERIZATION = Lemma(
+    "reparameterization", "reparameterization: mu + sigma eps ~ N(mu, sigma^2) for eps ~ N(0, 1)",
+    "E_{x ~ N(m, s^2)}[f(x)] = E_{eps ~ N(0, 1)}[f(m + s eps)]",
+    ("s^2 > 0", "eps ~ N(0, 1)", "E|f(x)| < oo"),
+    "Mathlib: ProbabilityTheory.gaussianReal_map_add_const and gaussianReal_map_const_mul "
+    "(an affine image of a Gaussian is Gaussian); Kingma & Welling, arXiv:1312.6114, Sec. 2.4")
+EXCHANGE_DERIVATIVE = Lemma(
+    "exchange-derivative-expectation", "differentiation under the expectation (Leibniz rule)",
+    "d/dt E_{eps ~ P}[g(t, eps)] = E_{eps ~ P}[dg/dt(t, eps)]",
+    ("the law P of eps does not depend on t",
+     "g(., eps) differentiable near t for every eps",
+     "|dg/dt(t', eps)| <= G(eps) for t' near t with E_P[G] < oo (dominated convergence)"),
+    "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le")
+DIFFERENTIATION = Lemma(
+    "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
+    "d/dt of an explicit expression", ("every function differentiated is differentiable",),
+    "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
+LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
+          EXCHANGE_DERIVATIVE, DIFFERENTIATION)
 
 
 @dataclass(frozen=True)
@@ -182,3 +200,74 @@ def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> LemmaUse:
     small, big = (lhs, rhs) if op == "<=" else (rhs, lhs)
     return LemmaUse(HYPOTHESIS, lhs, op, rhs,
                     (Obligation(f"{small} <= {big} is declared", "le", small, big),))
+
+
+def reparameterize(expectation: sp.Expr, eps: sp.Symbol, *,
+                   wrt: sp.Symbol | None = None) -> LemmaUse:
+    """E_{x ~ N(m, v)}[f(x)] = E_{eps ~ N(0, 1)}[f(m + sqrt(v) eps)]; v > 0 is an obligation.
+
+    With `wrt`, both sides are differentiated in it: equal functions of t have equal
+    derivatives. Worksheet 2d; Kingma & Welling, arXiv:1312.6114, Sec. 2.4.
+
+    >>> x, e, m = sp.Symbol("x", real=True), sp.Symbol("e", real=True), sp.Symbol("m")
+    >>> from derive.expectation import Expectation, Normal
+    >>> reparameterize(Expectation(x**2, x, Normal(m, 4)), e).rhs
+    E_{e~N(0, 1)}[(2*e + m)**2]
+    """
+    from derive.expectation import Expectation, Normal
+
+    if not isinstance(expectation, Expectation) or not isinstance(expectation.law, Normal):
+        raise ValueError("reparameterize: expected an Expectation under a scalar Normal law")
+    if expectation.has(eps):
+        raise ValueError(f"reparameterize: {eps} already occurs in {expectation}")
+    (x,) = expectation.variables
+    law = expectation.law
+    lhs = expectation
+    rhs = Expectation(expectation.function.xreplace({x: law.mean + sp.sqrt(law.var) * eps}),
+                      eps, Normal(0, 1))
+    if wrt is not None:
+        lhs, rhs = sp.Derivative(lhs, wrt), sp.Derivative(rhs, wrt)
+    obligations = (Obligation(f"variance {law.var} > 0", "pos", law.var),)
+    return LemmaUse(REPARAMETERIZATION, lhs, "=", rhs, obligations,
+                    f"{x} = {law.mean} + sqrt({law.var}) {eps}")
+
+
+def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
+    """d/dt E_{eps ~ P}[g] = E_{eps ~ P}[dg/dt]; obligation: P's parameters are free of t.
+
+    The domination condition cannot be checked symbolically: state it in the step's `uses`.
+
+    >>> e, t = sp.Symbol("e", real=True), sp.Symbol("t", real=True)
+    >>> from derive.expectation import Expectation, Normal
+    >>> exchange_derivative(Expectation(t * e**2, e, Normal(0, 1)), t).rhs
+    E_{e~N(0, 1)}[Derivative(e**2*t, t)]
+    """
+    from derive.expectation import Expectation
+
+    if not isinstance(expectation, Expectation):
+        raise ValueError("exchange_derivative: expected an Expectation")
+    if wrt in expectation.variables:
+        raise ValueError(f"exchange_derivative: {wrt} is the expectation's own variable")
+    law = expectation.law
+    params = [p for c in getattr(law, "coordinates", ()) for p in (c.mean, c.var)]
+    obligations = tuple(Obligation(f"the law's parameter {p} does not depend on {wrt}", "equal",
+                                   sp.diff(p, wrt)) for p in params)
+    lhs = sp.Derivative(expectation, wrt)
+    rhs = Expectation(sp.Derivative(expectation.function, wrt), expectation.variables, law)
+    return LemmaUse(EXCHANGE_DERIVATIVE, lhs, "=", rhs, obligations, f"in {wrt}")
+
+
+def differentiate(expr: sp.Expr) -> LemmaUse:
+    """expr = expr with every derivative of an explicit expression evaluated by SymPy.
+
+    A derivative of an expectation is left alone (that is `exchange_derivative`'s job).
+
+    >>> t = sp.Symbol("t")
+    >>> differentiate(sp.Derivative(sp.sin(t) ** 2, t)).rhs
+    2*sin(t)*cos(t)
+    """
+    from derive.expectation import Expectation
+
+    rhs = expr.replace(lambda e: isinstance(e, sp.Derivative) and not e.has(Expectation),
+                       lambda e: e.doit())
+    return LemmaUse(DIFFERENTIATION, expr, "=", rhs)
