@@ -59,7 +59,8 @@ def confirm_unbiased(name: str, draws: np.ndarray, *, seed: int,
                      exact: np.ndarray) -> list[Confirmation]:
     """Guarded z-test per component: the mean of i.i.d. gradient draws (n, 2) against `exact`.
 
-    `confirm_heavy` refuses the normal approximation when the tail diagnostic fails.
+    `confirm_heavy` refuses the normal approximation when the tail diagnostic fails; it needs
+    n >= 1000 draws.
     """
     draws = _check_draws(draws)
     return [confirm_heavy(f"{name} {c}", draws[:, i], seed=seed, exact=float(exact[i]))

@@ -72,8 +72,8 @@ def objective_closed_form(mu: float, sigma: float) -> float:
 
 
 def exact_gradient(mu: float, sigma: float) -> np.ndarray:
-    """grad_(mu, sigma) E[x^2] = (2 mu, 2 sigma): the worksheet's answer with grad mu, grad sigma
-    the unit vectors."""
+    """grad_(mu, sigma) E[x^2] = (2 mu, 2 sigma): 2 mu grad mu + 2 sigma grad sigma at theta =
+    (mu, sigma)."""
     _check_params(mu, sigma)
     return np.array([2.0 * mu, 2.0 * sigma])
 
