@@ -229,7 +229,7 @@ def reparameterize(expectation: sp.Expr, eps: sp.Symbol, *,
         lhs, rhs = sp.Derivative(lhs, wrt), sp.Derivative(rhs, wrt)
     obligations = (Obligation(f"variance {law.var} > 0", "pos", law.var),)
     return LemmaUse(REPARAMETERIZATION, lhs, "=", rhs, obligations,
-                    f"{x} = {law.mean} + sqrt({law.var}) {eps}")
+                    f"{x} = {law.mean + sp.sqrt(law.var) * eps}")
 
 
 def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
@@ -249,9 +249,10 @@ def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
     if wrt in expectation.variables:
         raise ValueError(f"exchange_derivative: {wrt} is the expectation's own variable")
     law = expectation.law
-    params = [p for c in getattr(law, "coordinates", ()) for p in (c.mean, c.var)]
-    obligations = tuple(Obligation(f"the law's parameter {p} does not depend on {wrt}", "equal",
-                                   sp.diff(p, wrt)) for p in params)
+    params = [(name, p) for c in getattr(law, "coordinates", ())
+              for name, p in (("mean", c.mean), ("variance", c.var))]
+    obligations = tuple(Obligation(f"the law's {name} {p} does not depend on {wrt}", "equal",
+                                   sp.diff(p, wrt)) for name, p in params)
     lhs = sp.Derivative(expectation, wrt)
     rhs = Expectation(sp.Derivative(expectation.function, wrt), expectation.variables, law)
     return LemmaUse(EXCHANGE_DERIVATIVE, lhs, "=", rhs, obligations, f"in {wrt}")
