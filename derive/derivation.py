@@ -77,6 +77,12 @@ class DerivationResult:
     def verdict(self) -> Verdict:
         return Verdict.combine([s.verdict for s in self.steps] + [self.conclusion.verdict])
 
+    def _repr_latex_(self) -> str:
+        """Jupyter shows the checked chain with each step's verdict."""
+        from derive.latex import jupyter
+
+        return jupyter(self)
+
     def as_dict(self) -> dict:
         return {
             "title": self.derivation.title,
@@ -123,6 +129,12 @@ class Derivation:
         chain_relation([s.op for s in self.steps])
         if not isinstance(self.statement, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
             raise ValueError("the statement must be a relation: Eq, Le, Lt, Ge or Gt")
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows the chain (unchecked: call `check()` for the verdicts)."""
+        from derive.latex import jupyter
+
+        return jupyter(self)
 
     @property
     def expressions(self) -> list[sp.Expr]:
