@@ -15,10 +15,15 @@ import sympy as sp
 
 from derive.assumptions import Assumptions
 from derive.checks import _by_hypothesis, check_equal, prove_sign
-from derive.timelimit import DEFAULT_SECONDS
+from derive.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.verdict import Outcome, Verdict
 
 POSITIVE_REALS = sp.Interval.open(0, sp.oo)
+# Functions analytic wherever they are finite: for f built only from these (and +, *, powers)
+# SymPy's f'' is the true second derivative. Piecewise, Abs, Max, floor... are excluded: their
+# derivative is taken piece by piece and misses kinks and jumps (f'' = 0 for a convex kink).
+SMOOTH_FUNCTIONS = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.atan,
+                    sp.asinh, sp.erf)
 IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",), "=": ("=",)}
 
 
@@ -79,7 +84,7 @@ class Obligation:
     """One side condition of a lemma instance, checked symbolically."""
 
     text: str
-    kind: str  # "nonneg", "pos", "nonpos", "equal", "le"
+    kind: str  # "nonneg", "pos", "nonpos", "equal", "le", "smooth"
     expr: sp.Expr
     other: sp.Expr = sp.S.Zero
 
@@ -118,6 +123,17 @@ def _fails(why: str) -> Outcome:
 
 
 def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+    """Prove one side condition within the time limit; running out means not proved."""
+    try:
+        with time_limit(seconds):
+            return _discharge_now(ob, a, seconds)
+    except OutOfTime:
+        return False
+
+
+def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+    if ob.kind == "smooth":
+        return is_smooth(ob.expr)
     if ob.kind == "equal":
         return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
     if ob.kind == "le":
@@ -140,6 +156,20 @@ def _in_domain(x: sp.Expr, domain: sp.Interval, text: str) -> list[Obligation]:
     return out
 
 
+def is_smooth(expr: sp.Basic) -> bool:
+    """Built from symbols, numbers, +, *, powers and SMOOTH_FUNCTIONS only."""
+    return all(isinstance(e, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.Add, sp.Mul, sp.Pow,
+                              *SMOOTH_FUNCTIONS))
+               for e in sp.preorder_traversal(expr))
+
+
+def _range(index: tuple) -> Obligation:
+    """sum_{i=lo}^{hi} with hi < lo - 1 is minus a sum (SymPy's convention): rule it out."""
+    i, lo, hi = index
+    return Obligation(f"{i} = {lo}..{hi} is not a reversed range: {hi} >= {lo} - 1",
+                      "nonneg", hi - lo + 1)
+
+
 def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
            domain: sp.Interval = POSITIVE_REALS) -> LemmaUse:
     """Jensen for concave f: sum w f(x) <= f(sum w x); concavity checked from f''.
@@ -157,10 +187,13 @@ def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
     domain_sym = _interval_symbol(domain)
     concave = sp.diff(f(domain_sym), domain_sym, 2)
     obligations = (
+        Obligation(f"f = {f.expr} is smooth (f'' is its true second derivative)", "smooth",
+                   f(domain_sym)),
         Obligation(f"f''(t) = {sp.simplify(second)} <= 0 on {domain}", "nonpos", concave),
         *_in_domain(points, domain, f"x_{i} = {points}"),
         Obligation(f"w_{i} = {weights} >= 0", "nonneg", weights),
         Obligation(f"sum_{i} w_{i} = 1", "equal", sp.Sum(weights, index), sp.S.One),
+        _range(index),
     )
     return LemmaUse(JENSEN, lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
 
@@ -183,6 +216,8 @@ def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None
         lhs, rhs = sp.Sum(lhs, index), sp.Sum(rhs, index)
     obligations = (Obligation(f"x = {points} > 0", "pos", points),
                    Obligation(f"w = {weights} >= 0", "nonneg", weights))
+    if index is not None:
+        obligations += (_range(index),)
     return LemmaUse(LOG_LE_SUB_ONE, lhs, "<=", rhs, obligations)
 
 
@@ -190,6 +225,40 @@ def log_monotone(a: sp.Expr, b: sp.Expr) -> LemmaUse:
     """log a <= log b from 0 < a <= b."""
     obligations = (Obligation(f"{a} > 0", "pos", a), Obligation(f"{a} <= {b}", "le", a, b))
     return LemmaUse(LOG_MONOTONE, sp.log(a), "<=", sp.log(b), obligations)
+
+
+def gibbs(p: sp.Basic, q: sp.Basic, limits: tuple | sp.Symbol, *,
+          offset: sp.Expr = sp.S.Zero) -> LemmaUse:
+    """offset - D_KL(p || q) <= offset, from D_KL(p || q) >= 0 (Gibbs; identity 1c).
+
+    p, q: entries p[i] / densities p(x) with limits (i, 1, n) / (x, -oo, oo); side conditions:
+    both normalised (sum or integral = 1 under the declared assumptions), q > 0 (so p << q),
+    p >= 0. Or two normal laws (`derive.expectation.Normal` / `DiagNormal`) with limits the
+    variable(s): D_KL is then E_{z~p}[log p(z) - log q(z)], and the side conditions are that
+    every variance is positive (a normal law is then a positive, normalised density).
+    """
+    from derive.definitions import KL, total
+    from derive.expectation import DiagNormal, Expectation, Normal
+
+    offset = sp.sympify(offset)
+    if isinstance(p, (Normal, DiagNormal)) and isinstance(q, (Normal, DiagNormal)):
+        kl = Expectation(p.log_pdf(limits) - q.log_pdf(limits), limits, p)
+        obligations = tuple(Obligation(f"variance {c.var} > 0", "pos", c.var)
+                            for law in (p, q) for c in law.coordinates)
+        detail = f"normal laws {p} and {q}"
+    elif isinstance(p, (Normal, DiagNormal)) or isinstance(q, (Normal, DiagNormal)):
+        raise ValueError("gibbs: give two normal laws or two distributions/densities")
+    else:
+        limits = sp.Tuple(*limits)
+        if len(limits) != 3:
+            raise ValueError(f"gibbs: limits must be (variable, lower, upper), got {limits}")
+        kl = KL(p, q, limits)
+        obligations = (Obligation(f"{p} is normalised", "equal", total(p, limits), sp.S.One),
+                       Obligation(f"{q} is normalised", "equal", total(q, limits), sp.S.One),
+                       Obligation(f"{q} > 0 (so {p} << {q})", "pos", q),
+                       Obligation(f"{p} >= 0", "nonneg", p))
+        detail = f"D_KL({p} || {q}) >= 0"
+    return LemmaUse(GIBBS, offset - kl, "<=", offset, obligations, detail)
 
 
 def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> LemmaUse:
