@@ -1,6 +1,7 @@
 """The `derive latex` and `derive cite` verbs: documents and citations from the catalogue.
 
-`derive latex` writes one standalone .tex per identity and a combined `derive-verify.tex`;
+`derive latex` writes one standalone .tex per identity, a combined `derive-verify.tex` and
+`derive-verify.md` (the derivations as GitHub Markdown with math);
 with `--pdf` it also compiles each with latexmk (or pdflatex twice). Existing files are
 never overwritten without `--force`, and nothing is written unless every document could be
 built: each file is written atomically, all of them after every check has run.
@@ -17,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 COMBINED = "derive-verify.tex"
+MARKDOWN = "derive-verify.md"  # the same derivations for GitHub (```math blocks)
 INSTALL = ("install TeX Live, e.g. `apt-get install texlive-latex-base texlive-latex-recommended "
            "texlive-latex-extra latexmk`, or drop --pdf")
 ROOT = Path(__file__).resolve().parent.parent  # docs/figures lives here in a checkout
@@ -85,7 +87,7 @@ def command_line(ids: list[str], numeric: bool) -> str:
 def build_documents(identities: list, *, numeric: bool, out_dir: Path,
                     command: str) -> dict[str, str]:
     """Check every identity and return {file name: LaTeX source}, the combined one last."""
-    from derive.latex import document
+    from derive.latex import document, markdown
     from derive.verify import verify
 
     reports = []
@@ -97,6 +99,7 @@ def build_documents(identities: list, *, numeric: bool, out_dir: Path,
             for r in reports}
     docs[COMBINED] = document(reports, title="derive-verify: the worksheet's identities, "
                               "derived and checked", command=command, root=ROOT, out_dir=out_dir)
+    docs[MARKDOWN] = markdown(reports, command=command)
     return docs
 
 
@@ -131,7 +134,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
     identities = _identities(args.ids)
     out_dir = _output_dir(Path(args.output))
     names = [f"{i.id}.tex" for i in identities] + [COMBINED]
-    targets = names + ([n.replace(".tex", ".pdf") for n in names] if args.pdf else [])
+    targets = names + [MARKDOWN] + ([n.replace(".tex", ".pdf") for n in names] if args.pdf
+                                    else [])
     existing = [out_dir / n for n in targets if (out_dir / n).exists()]
     if existing and not args.force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
@@ -144,7 +148,7 @@ def cmd_latex(args: argparse.Namespace) -> int:
     if engine is None:
         return EXIT_OK
     status = EXIT_OK
-    for name in docs:
+    for name in names:
         try:
             pdf = compile_pdf(out_dir / name, engine)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:

@@ -81,6 +81,34 @@ class DerivePrinter(LatexPrinter):
         return rf"H({p}, {q})"
 
 
+    def _law(self, law: sp.Basic) -> str:
+        """A law after the tilde: q_phi(z) -> q_{\\phi}(z), N(m, v) -> \\mathcal{N}(m, v)."""
+        if isinstance(law, sp.core.function.AppliedUndef):
+            return (self._print(sp.Symbol(law.func.__name__)) + r"\left("
+                    + ", ".join(self._print(a) for a in law.args) + r"\right)")
+        return self._print(law)
+
+    def _print_Expectation(self, expr: sp.Expr) -> str:
+        zs = expr.variables
+        z = self._print(zs[0]) if len(zs) == 1 else (
+            r"\left(" + ", ".join(self._print(v) for v in zs) + r"\right)")
+        return (rf"\mathbb{{E}}_{{{z}\sim {self._law(expr.law)}}}"
+                rf"\left[{self._print(expr.function)}\right]")
+
+    def _print_Normal(self, expr: sp.Basic) -> str:
+        mean, var = (self._print(a) for a in expr.args)
+        return rf"\mathcal{{N}}\left({mean}, {var}\right)"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """d/dtheta of anything as nabla_theta (the worksheet's notation) for theta, phi."""
+        if len(expr.variable_count) == 1:
+            v, k = expr.variable_count[0]
+            if k == 1 and isinstance(v, sp.Symbol) and v.name in ("theta", "phi"):
+                body = self.parenthesize(expr.expr, sp.printing.precedence.PRECEDENCE["Mul"])
+                return rf"\nabla_{{{self._print(v)}}} {body}"
+        return super()._print_Derivative(expr)
+
+
 def latex(expr: sp.Basic) -> str:
     """An expression or relation in the project's notation."""
     return DerivePrinter().doprint(expr)
@@ -100,17 +128,24 @@ _ESCAPE = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r
            "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
            "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
            "|": r"\textbar{}"}
+_GREEK_RE = "|".join(_GREEK)
 _MATH_TOKEN = re.compile(
-    r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_[A-Za-z0-9]+\b|\blog2\b"
-    r"|\b[A-Za-z](?:_[A-Za-z0-9]+)+\b|\b(?:" + "|".join(_GREEK) + r")\b|[" +
+    r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_[A-Za-z0-9]+\b|\blog2\b|\beps\b|\bgrad\b|~|\*"
+    r"|\^(?:\w+|\([^()]*\))|\bd(?:" + _GREEK_RE + r")\b"
+    r"|\b[A-Za-z](?:_[A-Za-z0-9]+)+\b|\b(?:" + _GREEK_RE + r")\b|[" +
     "".join(_UNICODE) + "]")
 
 
 def _token_math(tok: str) -> str:
     fixed = {"D_KL": r"D_{\mathrm{KL}}", "<=": r"\le", ">=": r"\ge", "!=": r"\ne",
-             "->": r"\to", "||": r"\|", "oo": r"\infty", "log2": r"\log_2"}
+             "->": r"\to", "||": r"\|", "oo": r"\infty", "log2": r"\log_2",
+             "eps": r"\epsilon", "grad": r"\nabla", "~": r"\sim", "*": r"\cdot"}
     if tok in fixed:
         return fixed[tok]
+    if tok.startswith("^"):
+        return "^{" + _escape(tok[1:]) + "}"
+    if tok[0] == "d" and tok[1:] in _GREEK:
+        return "d\\" + tok[1:]
     if tok in _UNICODE:
         return _UNICODE[tok]
     if tok in _GREEK:
@@ -131,8 +166,11 @@ def prose(text: str) -> str:
     """
     out, pos = [], 0
     for m in _MATH_TOKEN.finditer(text):
-        out.append(_escape(text[pos:m.start()]))
-        out.append(f"${_token_math(m.group())}$")
+        between = _escape(text[pos:m.start()])
+        if not between and out and out[-1].endswith("$"):  # never `$$`: extend the maths
+            out[-1] = out[-1][:-1] + "{}" + _token_math(m.group()) + "$"
+        else:
+            out += [between, f"${_token_math(m.group())}$"]
         pos = m.end()
     out.append(_escape(text[pos:]))
     return "".join(out)
@@ -141,8 +179,10 @@ def prose(text: str) -> str:
 def _escape(text: str) -> str:
     out = []
     for ch in text:
-        if ch in _ESCAPE:
-            out.append(_ESCAPE[ch])
+        if ch in _ESCAPE:  # long identifiers (Mathlib names) may break after _ and .
+            out.append(_ESCAPE[ch] + (r"\allowbreak{}" if ch == "_" else ""))
+        elif ch == "." and len(out) and out[-1].isalpha():
+            out.append(r".\allowbreak{}")
         elif ch in _TEXT_UNICODE:
             out.append(_TEXT_UNICODE[ch])
         elif ord(ch) > 126 or (ord(ch) < 32 and ch not in "\n\t"):
@@ -250,6 +290,7 @@ def _chain_mathjax(d: Derivation, steps: Sequence[StepResult] | None) -> str:
         if steps is not None:
             note = MATHJAX_MARK[steps[k - 1].verdict] + r"\quad " + note
         rows.append(rf"{{}}{REL[step.op]}{{}} & {latex(step.expr)} && {note} \\")
+    rows[-1] = rows[-1].removesuffix(r" \\")
     return "\\begin{aligned}\n" + "\n".join(rows) + "\n\\end{aligned}"
 
 
@@ -336,7 +377,7 @@ PREAMBLE = r"""\documentclass[11pt,fleqn]{article}
 \newcommand{\fitmath}[1]{\savebox{\fitbox}{$\displaystyle #1$}%
   \setlength{\fitwidth}{\dimexpr\linewidth-3em\relax}%
   \ifdim\wd\fitbox>\fitwidth\resizebox{\fitwidth}{!}{\usebox{\fitbox}}\else\usebox{\fitbox}\fi}
-\setlength{\parindent}{0pt}\setlength{\parskip}{0.5ex}
+\setlength{\parindent}{0pt}\setlength{\parskip}{0.5ex}\setlength{\emergencystretch}{3em}
 """
 
 INTRO = (r"Generated by derive-verify VERSION (\texttt{COMMAND}). Every expression, "
@@ -379,3 +420,41 @@ def document(reports: Sequence[object], *, title: str, command: str, root: Path,
     body += [identity_section(r, root=root, out_dir=out_dir) for r in reports]
     body.append(r"\end{document}")
     return "\n".join(body) + "\n"
+
+
+# ------------------------------------------------------------------ Markdown (GitHub)
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def markdown(reports: Sequence[object], *, command: str) -> str:
+    """The same derivations as Markdown with ```math blocks (GitHub renders them)."""
+    from derive import __version__
+
+    out = [f"# Derivations checked by derive-verify {__version__}", "",
+           f"Generated by `{command}`; do not edit by hand. `log` is the natural logarithm. "
+           "Verdicts: proved (a symbolic proof under the declared assumptions), corroborated "
+           "(agreement at sampled points, not a proof), undecided, refuted (with the "
+           "counterexample).", ""]
+    for r in reports:
+        ident = r.identity
+        out += [f'<a id="{ident.id}"></a>', "",
+                f"## {ident.id}: {_code(ident.title)}", "",
+                f"Worksheet part {ident.part}; derivations: **{r.proof_verdict.value}**.", ""]
+        for res in r.derivations:
+            out += [f"**{_code(res.derivation.title)}**: {res.verdict.value}", "",
+                    "```math", latex(res.derivation.statement), "```", "",
+                    "```math", mathjax(res), "```", ""]
+            for s in res.steps:
+                if s.outcome.counterexample or s.verdict is not Verdict.PROVED:
+                    ce = s.outcome.counterexample or {}
+                    shown = ", ".join(f"{k} = {v}" for k, v in ce.items())
+                    out += [f"- step ({s.index}) {s.verdict.value}: "
+                            f"{_code(s.outcome.method)}" + (f"; counterexample {_code(shown)}"
+                                                          if shown else ""), ""]
+        if r.confirmations:
+            out += ["Checks:", ""]
+            out += [f"- {'pass' if c.passed else 'FAIL'}: {_code(c.name)}: {_code(c.summary)}"
+                    for c in r.confirmations]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
