@@ -92,7 +92,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float = math.e) -> float:
     if np.any(b[support] == 0):
         return math.inf
     pa, qa = a[support], b[support]
-    ratio = (pa - qa) / qa
+    with np.errstate(over="ignore"):  # a huge ratio (q subnormal) is simply "not near"
+        ratio = (pa - qa) / qa
     near = np.abs(ratio) < 0.5
     # log1p is accurate when p is close to q, where p log(p/q) and p - q nearly cancel.
     log_ratio = np.where(near, np.log1p(np.where(near, ratio, 0.0)), np.log(pa) - np.log(qa))
