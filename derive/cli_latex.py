@@ -86,7 +86,11 @@ def command_line(ids: list[str], numeric: bool) -> str:
 
 def build_documents(identities: list, *, numeric: bool, out_dir: Path,
                     command: str) -> dict[str, str]:
-    """Check every identity and return {file name: LaTeX source}, the combined one last."""
+    """Check every identity and return {file name: source}: ID.tex, the combined .tex, .md.
+
+    Plots come with the numeric confirmations; without them the documents do not depend on
+    `out_dir`, so the committed docs/latex can be compared with a fresh build anywhere.
+    """
     from derive.latex import document, markdown
     from derive.verify import verify
 
@@ -94,11 +98,11 @@ def build_documents(identities: list, *, numeric: bool, out_dir: Path,
     for ident in identities:
         print(f"checking {ident.id} ...", file=sys.stderr, flush=True)
         reports.append(verify(ident, numeric=numeric))
+    where = {"command": command, "root": ROOT, "out_dir": out_dir, "with_plots": numeric}
     docs = {f"{r.identity.id}.tex": document([r], title=f"{r.identity.id}: {r.identity.title}",
-                                             command=command, root=ROOT, out_dir=out_dir)
-            for r in reports}
+                                             **where) for r in reports}
     docs[COMBINED] = document(reports, title="derive-verify: the worksheet's identities, "
-                              "derived and checked", command=command, root=ROOT, out_dir=out_dir)
+                              "derived and checked", **where)
     docs[MARKDOWN] = markdown(reports, command=command)
     return docs
 

@@ -1,0 +1,213 @@
+"""LaTeX output: notation, a pinned derivation, refuted steps, compiling, the CLI, docs/latex.
+
+Compiling needs a real pdflatex: without one the compile test is skipped with the reason,
+except under CI (CI=true), where a missing pdflatex is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from derive.cli import main
+from derive.cli_latex import COMBINED, MARKDOWN, compile_pdf, latex_engine
+from derive.definitions import KL, CrossEntropy, Entropy
+from derive.derivation import Derivation, Step
+from derive.latex import derivation_block, jupyter, latex, markdown, prose
+from derive.verdict import Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "latex_1c_jensen.tex"
+DOCS = ROOT / "docs" / "latex"
+REFRESH_DOCS = "derive latex --no-numeric --force -o docs/latex"
+i, n = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True, positive=True)
+p, q = sp.IndexedBase("p"), sp.IndexedBase("q")
+t = sp.Symbol("t", positive=True)
+
+
+def _jensen_1c() -> str:
+    from derive.identities.kl import kl_nonnegative
+
+    return derivation_block(kl_nonnegative()[0].check())
+
+
+def _refuted() -> Derivation:
+    """log t^2 = 3 log t is false for t > 0, t != 1: the step must be refuted."""
+    return Derivation("a false rewrite", sp.Eq(sp.log(t**2), 3 * sp.log(t), evaluate=False),
+                      sp.log(t**2), [Step("=", 3 * sp.log(t), "log of a power (wrongly)")])
+
+
+def test_information_nodes_in_conventional_notation():
+    lim = (i, 1, n)
+    assert latex(KL(q[i], p[i], lim)) == r"D_{\mathrm{KL}}(q\,\|\,p)"
+    assert latex(Entropy(p[i], lim)) == "H(p)"
+    assert latex(CrossEntropy(p[i], q[i], lim)) == "H(p, q)"
+    z, x = sp.Symbol("z", real=True), sp.Symbol("x", real=True)
+    qphi = sp.Function("q_phi")
+    assert latex(KL(qphi(z), sp.Function("p")(z), (z, -sp.oo, sp.oo))) == \
+        r"D_{\mathrm{KL}}(q_{\phi}\,\|\,p)"
+    assert latex(sp.log(x)) == r"\log{\left(x \right)}"  # natural log, printed \log
+
+
+def test_expectation_normal_and_gradient_notation():
+    from derive.expectation import Expectation, Normal
+
+    theta, x, z = sp.Symbol("theta", real=True), sp.Symbol("x"), sp.Symbol("z")
+    mu = sp.Function("mu")(theta)
+    grad = latex(sp.Derivative(Expectation(x**2, x, Normal(mu, 1)), theta))
+    assert grad.startswith(r"\nabla_{\theta} \mathbb{E}_{x\sim \mathcal{N}\left(")
+    assert latex(Expectation(sp.log(z), z, sp.Function("q_phi"))) == \
+        r"\mathbb{E}_{z\sim q_{\phi}\left(z\right)}\left[\log{\left(z \right)}\right]"
+    # Other derivatives keep SymPy's notation.
+    assert r"\nabla" not in latex(sp.Derivative(sp.Function("f")(x), x))
+
+
+def test_prose_escapes_every_special_character():
+    assert prose(r"a & b % c $ d # e { f } g \ h ~") == (
+        r"a \& b \% c \$ d \# e \{ f \} g \textbackslash{} h $\sim$")
+    assert prose("sum_i p_i <= 1, D_KL(p || q) >= 0") == (
+        r"$\sum_{i}$ $p_{i}$ $\le$ 1, $D_{\mathrm{KL}}$(p $\|$ q) $\ge$ 0")
+    assert "$$" not in prose("eps*sigma")  # adjacent maths merges, never `$$`
+    assert prose("≤ ± ✗") == r"$\le$ $\pm$ [U+2717]"  # unknown characters cannot break a build
+
+
+def test_snapshot_of_1c_by_jensen():
+    got = _jensen_1c()
+    assert got == SNAPSHOT.read_text(encoding="utf-8"), (
+        f"the LaTeX of 1c (Jensen) changed; if intended, refresh the snapshot with "
+        f"`python {Path(__file__).relative_to(ROOT)} --update-snapshot`")
+
+
+def test_refuted_step_shows_its_mark_and_counterexample_never_a_proved_mark():
+    result = _refuted().check()
+    (step,) = result.steps
+    assert step.verdict is Verdict.REFUTED and step.outcome.counterexample
+    block = derivation_block(result)
+    note = block[block.index(r"\stepnote{\textbf{(1)}"):]
+    note = note[:note.index(r"\noindent Conclusion")]
+    assert r"\vrefuted{}" in note and "counterexample:" in note
+    assert r"\vproved" not in note and r"\checkmark" not in note
+    assert "$t$ $=$" in note  # the point, named by its variable
+    assert f"Verdict of this derivation: {chr(92)}vrefuted" in block
+    shown = jupyter(result)
+    assert r"\times\ \text{refuted}" in shown and r"\checkmark" not in shown
+
+
+def test_inequality_refuted_by_search_renders_refuted():
+    d = Derivation("log t >= t - 1 (false)", sp.Ge(sp.log(t), t - 1), sp.log(t),
+                   [Step(">=", t - 1, "a wrong inequality")])
+    result = d.check()
+    assert result.verdict is Verdict.REFUTED
+    assert r"\vproved" not in derivation_block(result).split("Conclusion")[0]
+
+
+def test_repr_latex_for_jupyter():
+    d = _refuted()
+    plain, checked = d._repr_latex_(), d.check()._repr_latex_()
+    for text in (plain, checked):
+        assert text.startswith("$$") and text.endswith("$$") and r"\begin{aligned}" in text
+    assert r"\text{refuted}" not in plain and r"\text{refuted}" in checked
+
+
+# ------------------------------------------------------------------ generated documents
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("latex")
+    assert main(["latex", "--no-numeric", "-o", str(out)]) == 0
+    return out
+
+
+def test_one_document_per_identity_and_a_combined_one(generated: Path):
+    from derive.catalogue import all_identities
+
+    names = {f"{ident.id}.tex" for ident in all_identities()} | {COMBINED, MARKDOWN}
+    assert {f.name for f in generated.iterdir()} == names
+    combined = (generated / COMBINED).read_text()
+    for ident in all_identities():
+        assert rf"\label{{id:{ident.id}}}" in combined
+    assert r"\begin{align*}" in combined and "natural logarithm" in combined
+
+
+def test_committed_docs_latex_is_up_to_date(generated: Path):
+    stale = sorted(f.name for f in generated.iterdir()
+                   if not (DOCS / f.name).exists()
+                   or (DOCS / f.name).read_text() != f.read_text())
+    extra = sorted(f.name for f in DOCS.glob("*.tex")
+                   if not (generated / f.name).exists())
+    assert not stale and not extra, (
+        f"docs/latex is out of date with the code ({', '.join(stale + extra)}): "
+        f"refresh it with `{REFRESH_DOCS}`")
+
+
+@pytest.mark.slow
+def test_every_generated_document_compiles_with_pdflatex(generated: Path):
+    engine = latex_engine()
+    if engine is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but pdflatex is not on PATH: install texlive-latex-base "
+                        "texlive-latex-recommended texlive-latex-extra latexmk")
+        pytest.skip("pdflatex is not on PATH (CI installs TeX Live and runs this test)")
+    for tex in sorted(generated.glob("*.tex")):
+        pdf = compile_pdf(tex, engine)  # raises on an error or an undefined reference
+        assert pdf.startswith(b"%PDF"), tex.name
+
+
+def test_markdown_view_has_math_blocks(generated: Path):
+    text = (generated / MARKDOWN).read_text()
+    assert "```math" in text and '<a id="1c"></a>' in text
+    assert markdown([], command="x").startswith("# Derivations")
+
+
+# ------------------------------------------------------------------ the CLI
+def test_cli_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture):
+    assert main(["latex", "1b", "--no-numeric", "-o", str(tmp_path)]) == 0
+    first = (tmp_path / "1b.tex").read_text()
+    (tmp_path / "1b.tex").write_text("mine")
+    capsys.readouterr()
+    assert main(["latex", "1b", "--no-numeric", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--force" in err and err.count("\n") == 1
+    assert (tmp_path / "1b.tex").read_text() == "mine"  # nothing written
+    assert main(["latex", "kl-decomposition", "--no-numeric", "--force", "-o",
+                 str(tmp_path)]) == 0
+    assert (tmp_path / "1b.tex").read_text() == first
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_cli_unknown_id_and_unwritable_folder(tmp_path: Path, capsys: pytest.CaptureFixture):
+    assert main(["latex", "9z", "-o", str(tmp_path / "out")]) == 2
+    assert "unknown identity" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")  # a folder below a file cannot be made, even by root
+    assert main(["latex", "1b", "--no-numeric", "-o", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: cannot write to folder") and err.count("\n") == 1
+    assert main(["latex", "1b", "--no-numeric", "-o", str(blocker)]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_cli_pdf_without_pdflatex_says_how_to_install(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["latex", "1b", "--pdf", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "texlive-latex-base" in err and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())  # checked before anything is written
+
+
+def _update_snapshot() -> None:
+    SNAPSHOT.parent.mkdir(exist_ok=True)
+    SNAPSHOT.write_text(_jensen_1c(), encoding="utf-8")
+    print(f"wrote {SNAPSHOT}")
+
+
+if __name__ == "__main__" and "--update-snapshot" in sys.argv:
+    _update_snapshot()
+elif __name__ == "__main__":
+    print(re.sub(r"\s+", " ", __doc__).strip())
