@@ -42,9 +42,10 @@ def test_project_entry_has_the_fields():
 def test_identity_entry_names_its_id_title_and_version(ident):
     kind, key, fields = parse_bibtex(bibtex(ident))
     assert key.endswith(f"-{ident.id}") and derive.__version__ in key
-    assert f"identity {ident.id}," in fields["title"]
     assert f"derive verify {ident.id}" in fields["note"]
-    assert fields["title"].endswith(prose(ident.title))  # the whole title, typeset
+    # double braces keep the capitals; the whole title, typeset for LaTeX
+    want = f"derive-verify: identity {ident.id}, {prose(ident.title)}"
+    assert fields["title"] == "{" + want + "}"
 
 
 def test_title_with_special_characters_stays_balanced_latex():
