@@ -33,6 +33,8 @@ class Point:
                       lambda a: a.doit())
         for f, lam in self.densities.items():
             e = e.replace(f, lam)
+        # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
+        e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         return e.xreplace(self.values)
 
     def describe(self) -> dict[str, str]:
