@@ -241,6 +241,9 @@ def _how(s: StepResult) -> str:
 def _counterexample(ce: dict) -> str:
     parts = []
     for key, value in ce.items():
+        if key in ("lhs", "rhs"):
+            parts.append(f"{'left' if key == 'lhs' else 'right'} side $=$ {prose(str(value))}")
+            continue
         m = re.fullmatch(r"([A-Za-z]\w*)\[(\w+)\]", key)
         k = (latex(sp.Symbol(m.group(1))) + "_{" + m.group(2) + "}") if m else None
         if k is None and re.fullmatch(r"[A-Za-z]\w*", key):
@@ -278,8 +281,9 @@ def derivation_block(result: DerivationResult) -> str:
             out += [row, r"\end{align*}", _step_note(s)]
         else:
             out += [row + r" \\", r"  \shortintertext{" + _step_note(s) + "}"]
-    c = result.conclusion
-    out += [rf"\noindent Conclusion: {MARK[c.verdict]}\quad {prose(c.method)}.\\",
+    c = result.conclusion  # marked only when it fails: no tick next to a refuted chain
+    mark = "" if c.proved else MARK[c.verdict] + r"\quad "
+    out += [rf"\noindent Conclusion: {mark}{prose(c.method)}.\\",
             rf"Verdict of this derivation: {MARK[result.verdict]}.", ""]
     return "\n".join(out)
 
@@ -332,12 +336,16 @@ def confirmation_item(c: Confirmation) -> str:
                  rf" (standard error), $n = {_num(f['n'])}$")
         if "exact" in f:
             line += rf", exact ${_num(f['exact'])}$"
-        if "z" in f and "threshold" in f:
+        if "null" in f and "z_null" in f and "threshold" in f:  # a test that must reject
+            line += (rf"; against the null value ${_num(f['null'])}$: "
+                     rf"$z = {_num(f['z_null'], 3)}$, rejected when $|z| > "
+                     rf"{_num(f['threshold'], 3)}$")
+        elif "z" in f and "threshold" in f:
             line += rf", $z = {_num(f['z'], 3)}$ against $|z| \le {_num(f['threshold'], 3)}$"
-        if "seed" in f:
-            line += rf", seed {_num(f['seed'])}"
+        if isinstance(f.get("seed"), int):
+            line += f", seed {f['seed']}"
     if c.summary:
-        line += r"\newline {\small " + prose(c.summary) + "}"
+        line += r"\newline {\footnotesize\color{vgray} " + prose(c.summary) + "}"
     return line
 
 
