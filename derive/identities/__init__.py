@@ -1,5 +1,5 @@
 """The worksheet's identities, one module per topic, in worksheet order."""
 
-from derive.identities import kl
+from derive.identities import kl, reparam
 
-IDENTITIES = [*kl.IDENTITIES]
+IDENTITIES = [*kl.IDENTITIES, *reparam.IDENTITIES]
