@@ -156,7 +156,7 @@ def plot_figures(outdir: str | Path = "docs/figures") -> dict[str, object]:
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    ns = (16, 64, 256, 1024)
+    ns = (16, 64, 256, 1024, 4096)
     table = coverage_table(ns)
     trials = next(iter(table.values()))[0].trials
     lo, hi = binomial_band(trials)
