@@ -130,7 +130,7 @@ _ESCAPE = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r
            "|": r"\textbar{}"}
 _GREEK_RE = "|".join(_GREEK)
 _MATH_TOKEN = re.compile(
-    r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_[A-Za-z0-9]+\b|\blog2\b|\beps\b|\bgrad\b|~|\*"
+    r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_\{[^{}$%#&\\]*\}|\bsum_[A-Za-z0-9]+\b|\blog2\b|\beps\b|\bgrad\b|~|\*"
     r"|\^(?:\w+|\([^()]*\))|\bd(?:" + _GREEK_RE + r")\b"
     r"|\b[A-Za-z](?:_[A-Za-z0-9]+)+\b|\b(?:" + _GREEK_RE + r")\b|[" +
     "".join(_UNICODE) + "]")
@@ -150,6 +150,8 @@ def _token_math(tok: str) -> str:
         return _UNICODE[tok]
     if tok in _GREEK:
         return "\\" + tok
+    if tok.startswith("sum_{"):
+        return r"\sum_" + tok[4:]
     if tok.startswith("sum_"):
         return r"\sum_{" + tok[4:] + "}"
     return LatexPrinter().doprint(sp.Symbol(tok))
