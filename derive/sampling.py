@@ -2,13 +2,20 @@
 
 Used for what symbolic checks cannot decide: a mismatch at a point that satisfies every
 hypothesis refutes a step; agreement everywhere only corroborates it. A symbol with no
-declared sign is sampled as a real number: claims are about real values.
+declared sign is sampled as a real number: claims are about real values. Densities are
+instantiated as normal densities with random mean and scale.
+
+Expressions are compiled once per choice of sizes with `lambdify(..., "mpmath")`, because
+evaluating SymPy trees point by point is two orders of magnitude slower.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -16,60 +23,109 @@ from derive.assumptions import Assumptions
 
 PRECISION = 40  # decimal digits for evaluation
 REL_TOL = 1e-10  # two values closer than this (relative) count as equal
+Sizes = tuple[tuple[sp.Symbol, int], ...]
 
 
 @dataclass(frozen=True)
 class Point:
-    """A concrete instance of the domain: sizes chosen, every variable given a value."""
+    """A concrete instance of the domain: sizes chosen, every variable given a value.
+
+    `densities` maps each declared density to the (mean, scale) of the normal standing in
+    for it at this point.
+    """
 
     sizes: dict[sp.Symbol, int]
-    values: dict[sp.Basic, sp.Expr]
-    densities: dict[sp.FunctionClass, sp.Lambda]
+    values: dict[sp.Basic, float]
+    densities: dict[sp.FunctionClass, tuple[float, float]]
 
-    def instantiate(self, expr: sp.Basic) -> sp.Basic:
-        """The expression with this point's sizes, densities and values substituted."""
-        e = expr.subs(self.sizes) if self.sizes else expr
-        e = e.replace(lambda a: isinstance(a, sp.Sum) and a.limits[0][2].is_Integer,
-                      lambda a: a.doit())
-        for f, lam in self.densities.items():
-            e = e.replace(f, lam)
-        # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
-        e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
-        return e.xreplace(self.values)
+    @property
+    def size_key(self) -> Sizes:
+        return tuple(sorted(self.sizes.items(), key=str))
 
     def describe(self) -> dict[str, str]:
         out = {str(k): str(v) for k, v in self.sizes.items()}
-        out.update({str(k): _short(v) for k, v in self.values.items()})
-        out.update({f"{f}(x)": str(lam) for f, lam in self.densities.items()})
+        out.update({str(k): f"{v:.8g}" for k, v in self.values.items()})
+        out.update({f"{f}(x)": f"normal density, mean {m:g}, sd {s:g}"
+                    for f, (m, s) in self.densities.items()})
         return out
 
 
-def _short(v: sp.Expr) -> str:
-    return str(sp.N(v, 8)) if not v.is_Rational else str(v)
+def _expand_sum(s: sp.Sum) -> sp.Basic:
+    """A sum with integer limits written out term by term (Sum.doit is far slower)."""
+    body = s.function
+    for var, lo, hi in reversed(s.limits):
+        if not (lo.is_Integer and hi.is_Integer):
+            return s
+        body = sp.Add(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
+    return body
 
 
-def _symbol_value(s: sp.Symbol, a: Assumptions, rng: np.random.Generator) -> sp.Expr:
+@lru_cache(maxsize=4096)
+def with_sizes(expr: sp.Basic, sizes: Sizes) -> sp.Basic:
+    """expr with the sizes substituted and every sum over a concrete range written out."""
+    e = expr.xreplace(dict(sizes)) if sizes else expr
+    return e.replace(lambda a: isinstance(a, sp.Sum), _expand_sum)
+
+
+def _density_params(f: sp.FunctionClass) -> tuple[sp.Dummy, sp.Dummy]:
+    return sp.Dummy(f"{f}_mean", real=True), sp.Dummy(f"{f}_sd", positive=True)
+
+
+_PARAMS: dict[sp.FunctionClass, tuple[sp.Dummy, sp.Dummy]] = {}
+
+
+def _params(f: sp.FunctionClass) -> tuple[sp.Dummy, sp.Dummy]:
+    if f not in _PARAMS:
+        _PARAMS[f] = _density_params(f)
+    return _PARAMS[f]
+
+
+@lru_cache(maxsize=4096)
+def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ...]
+             ) -> tuple[tuple[sp.Basic, ...], Callable | None]:
+    """(variables, mpmath function) for expr at these sizes; None if it cannot be compiled.
+
+    The function takes the variables' values, then each density's (mean, sd).
+    """
+    e = with_sizes(expr, sizes)
+    params: list[sp.Dummy] = []
+    for f in densities:
+        m, s = _params(f)
+        params += [m, s]
+        e = e.replace(f, lambda y, m=m, s=s: sp.exp(-(y - m) ** 2 / (2 * s**2))
+                      / sp.sqrt(2 * sp.pi * s**2))
+    variables = tuple(sorted((v for v in e.free_symbols
+                              if isinstance(v, (sp.Symbol, sp.Indexed)) and v not in params),
+                             key=str))
+    plain = [sp.Dummy(f"v{k}") for k in range(len(variables))]
+    body = e.xreplace(dict(zip(variables, plain, strict=True)))
+    try:
+        fn = sp.lambdify(plain + params, body, "mpmath")
+    except Exception:  # an expression lambdify cannot print is simply not evaluated
+        return variables, None
+    return variables, fn
+
+
+def variables_of(expr: sp.Basic, sizes: Sizes,
+                 densities: tuple[sp.FunctionClass, ...]) -> tuple[sp.Basic, ...]:
+    return compiled(expr, sizes, densities)[0]
+
+
+def _symbol_value(s: sp.Basic, a: Assumptions, rng: np.random.Generator) -> float:
     interval = a.interval_of(s)
     if interval is not None:
-        lo, hi = float(interval.inf), float(interval.sup)
-        lo, hi = max(lo, -50.0), min(hi, 50.0)
-        return sp.Float(rng.uniform(lo, hi), PRECISION)
+        lo, hi = max(float(interval.inf), -50.0), min(float(interval.sup), 50.0)
+        return float(rng.uniform(lo, hi))
     if s.is_integer:
         lo = 1 if s.is_positive else (0 if s.is_nonnegative else -3)
-        return sp.Integer(int(rng.integers(lo, 6)))
+        return float(rng.integers(lo, 6))
     if s.is_positive:
-        return sp.Float(float(np.exp(rng.uniform(-3, 3))), PRECISION)
+        return float(np.exp(rng.uniform(-3, 3)))
     if s.is_nonnegative:
-        return sp.S.Zero if rng.random() < 0.1 else sp.Float(float(np.exp(rng.uniform(-3, 3))))
+        return 0.0 if rng.random() < 0.1 else float(np.exp(rng.uniform(-3, 3)))
     if s.is_negative:
-        return -sp.Float(float(np.exp(rng.uniform(-3, 3))), PRECISION)
-    return sp.Float(float(rng.normal(0.0, 2.0)), PRECISION)
-
-
-def _normal_pdf(rng: np.random.Generator, x: sp.Symbol) -> sp.Lambda:
-    mu = sp.Rational(int(rng.integers(-20, 21)), 10)
-    sigma = sp.Rational(int(rng.integers(5, 21)), 10)
-    return sp.Lambda(x, sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2))
+        return -float(np.exp(rng.uniform(-3, 3)))
+    return float(rng.normal(0.0, 2.0))
 
 
 def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator) -> Point:
@@ -78,7 +134,7 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
     for d in a.distributions:
         for s in sp.sympify(d.size).free_symbols:
             sizes.setdefault(s, int(rng.integers(1, 6)))
-    values: dict[sp.Basic, sp.Expr] = {}
+    values: dict[sp.Basic, float] = {}
     for d in a.distributions:
         n = int(sp.sympify(d.size).subs(sizes))
         w = rng.dirichlet(np.ones(n))
@@ -90,32 +146,36 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
         if d.total == "at_most_one":
             w = w * rng.uniform(0.05, 1.0)
         for k in range(n):
-            values[d.base[k + 1]] = sp.Float(float(w[k]), PRECISION)
-    dens = {f.function: _normal_pdf(rng, f.variable) for f in a.densities}
+            values[d.base[k + 1]] = float(w[k])
+    dens = {f.function: (float(rng.integers(-20, 21)) / 10, float(rng.integers(5, 21)) / 10)
+            for f in a.densities}
     point = Point(sizes, values, dens)
-    free: set[sp.Symbol] = set()
+    funcs = tuple(dens)
     for e in exprs:
-        free |= point.instantiate(e).free_symbols
-    for s in sorted(free, key=str):
-        if isinstance(s, sp.Symbol) and s not in values:
-            values[s] = _symbol_value(s, a, rng)
-    return Point(sizes, values, dens)
+        for v in variables_of(e, point.size_key, funcs):
+            if v not in values:
+                values[v] = _symbol_value(v, a, rng)
+    return point
 
 
 def evaluate(expr: sp.Basic, point: Point, digits: int = PRECISION) -> complex | None:
-    """The value of expr at point, or None where it is undefined (NaN, complex infinity)."""
+    """The value of expr at point, or None where it is undefined (NaN, a pole, unevaluable)."""
+    funcs = tuple(point.densities)
+    variables, fn = compiled(expr, point.size_key, funcs)
+    if fn is None or any(v not in point.values for v in variables):
+        return None
+    args = [point.values[v] for v in variables]
+    for f in funcs:  # density parameters come after the variables
+        args += list(point.densities[f])
     try:
-        v = sp.N(point.instantiate(expr), digits)
-    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
+        with mpmath.workdps(digits):
+            value = fn(*[mpmath.mpf(x) for x in args])
+            z = complex(value)
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, OverflowError):
         return None
-    if v.has(sp.nan) or v.has(sp.zoo) or v.free_symbols:
+    if z != z:  # NaN
         return None
-    if v in (sp.oo, -sp.oo):
-        return complex(float(v), 0.0)
-    try:
-        return complex(v)
-    except (TypeError, ValueError):
-        return None
+    return z
 
 
 def satisfies(point: Point, a: Assumptions) -> bool:

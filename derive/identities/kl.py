@@ -134,8 +134,12 @@ def kl_decomposition() -> list[Derivation]:
 
 
 # ---------------------------------------------------------------- 1c
-def kl_nonnegative(assumptions: Assumptions = SUPPORT) -> list[Derivation]:
-    """D_KL(p || q) >= 0: by Jensen (as the worksheet asks) and by log t <= t - 1 (Gibbs)."""
+def kl_nonnegative(assumptions: Assumptions = SUPPORT,
+                   q: sp.IndexedBase = q) -> list[Derivation]:
+    """D_KL(p || q) >= 0: by Jensen (as the worksheet asks) and by log t <= t - 1 (Gibbs).
+
+    `assumptions` and `q` are parameters so that tests can drop the support condition.
+    """
     kl = KL(p[i], q[i], LIM)
     ratio = q[i] / p[i]
     sum_q = sp.Sum(q[i], LIM)
