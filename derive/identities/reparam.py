@@ -83,7 +83,8 @@ def pathwise_steps(fn: Callable[[sp.Expr], sp.Expr], mu: sp.Expr, sigma: sp.Expr
         Step("=", reparam.rhs, reparam,
              uses=("x and mu + sigma eps have the same law N(mu, sigma^2)", "sigma > 0")),
         Step("=", exchange.rhs, exchange, uses=exchange_uses),
-        Step("=", pathwise, chain, uses=("mu, sigma, f differentiable",)),
+        Step("=", pathwise, chain, uses=(f"mu, sigma{'' if fn is square else ', f'} "
+                                         "differentiable",)),
     ]
     return start, steps
 
