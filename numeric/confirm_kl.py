@@ -57,6 +57,7 @@ def _size(sd_bound: float, gaps: list[float], *, miss: float = MISS_PROBABILITY)
 
 
 def _annotate(c: Confirmation, wrong: dict[str, float], n_required: int) -> Confirmation:
+    """Add the wrong answers the check was sized against and the total n that sizing asks."""
     figures = {**c.figures, "n_required": int(n_required),
                "wrong_answers": {k: float(v) for k, v in wrong.items()},
                "outcomes": list(OUTCOMES)}
@@ -103,7 +104,7 @@ def confirm_1a(*, seed: int = SEED) -> list[Confirmation]:
     b = mc_mean(v_qp[_draw(q, n, rng)], seed=seed + 2, exact=kl_qp)
     diff = mc_difference(a, b, exact=kl_pq - kl_qp)
     out.append(_annotate(confirm_rejects("1a: KL(p||q) - KL(q||p) != 0", diff, null=0.0),
-                         {"0 (a symmetric divergence)": 0.0}, n_req))
+                         {"0 (a symmetric divergence)": 0.0}, 2 * n_req))  # two arms
     # Finite-n bound (no CLT): the log-ratio is bounded, so Bernstein/Hoeffding applies.
     lo, hi = float(v_pq.min()), float(v_pq.max())
     n_req = bounded_required_n(lo, hi, kl_pq - kl_qp)
@@ -128,7 +129,7 @@ def _decomposition_check(name: str, a: tuple, b: tuple, *, seed: int,
     rng = np.random.default_rng(seed)
     h_ab = mc_mean(surprise_b[_draw(pa, n, rng)], seed=seed, exact=cross_entropy(a, b))
     h_a = mc_mean(surprise_a[_draw(pa, n, rng)], seed=seed, exact=entropy(a))
-    return _annotate(confirm(name, mc_difference(h_ab, h_a, exact=exact)), wrong, n_req)
+    return _annotate(confirm(name, mc_difference(h_ab, h_a, exact=exact)), wrong, 2 * n_req)
 
 
 def confirm_1b(*, seed: int = SEED + 10) -> list[Confirmation]:
