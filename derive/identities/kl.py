@@ -126,8 +126,6 @@ def kl_decomposition() -> list[Derivation]:
                   "log(a/b) = log a - log b", uses=("p > 0, q > 0 on the support of p",)),
              Step("=", op(pp * sp.log(pp), lim) - op(pp * sp.log(qq), lim),
                   "linearity of the sum / integral", uses=("each part converges",)),
-             Step("=", -op(pp * sp.log(qq), lim) - (-op(pp * sp.log(pp), lim)),
-                  "rearrange"),
              Step("=", ce - h, "definitions of H(p, q) and H(p)")],
             a))
     return out
