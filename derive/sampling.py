@@ -18,6 +18,7 @@ from functools import lru_cache
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.assumptions import Assumptions
 
@@ -97,6 +98,10 @@ def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ..
     variables = tuple(sorted((v for v in e.free_symbols
                               if isinstance(v, (sp.Symbol, sp.Indexed)) and v not in params),
                              key=str))
+    # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
+    e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
+    if e.atoms(AppliedUndef) or e.has(sp.Derivative, sp.Subs):
+        return variables, None  # an unknown function (mu(theta), f'(u)) has no value
     plain = [sp.Dummy(f"v{k}") for k in range(len(variables))]
     body = e.xreplace(dict(zip(variables, plain, strict=True)))
     try:
