@@ -160,9 +160,13 @@ class Derivation:
         a, rhs = self.assumptions, step.expr
         if isinstance(step.by, LemmaUse):
             outcome = step.by.check(lhs, step.op, rhs, a, seconds=self.seconds)
-            if outcome.proved or step.op == "=":
+            if outcome.proved:
                 return outcome
-            found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng)
+            # The lemma does not apply: the step stands or falls on its own.
+            if step.op == "=":
+                found = check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
+            else:
+                found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng)
             return Outcome(found.verdict, found.method, found.counterexample,
                            outcome.notes + found.notes)
         if step.op == "=":
