@@ -41,6 +41,17 @@ MATHJAX_MARK = {Verdict.PROVED: r"\color{green}{\checkmark\ \text{proved}}",
                 Verdict.REFUTED: r"\color{red}{\times\ \text{refuted}}"}
 
 
+_DENSITY_NAME = re.compile(r"([A-Za-z]+)_([A-Za-z]+)(?:\|([A-Za-z]+))?")  # p_x|z, p_xz, p_z
+
+
+def _named_density(f: sp.Expr) -> re.Match | None:
+    """The name's parts when f is p_x|z(z)-style: every argument is one of the named letters."""
+    m = _DENSITY_NAME.fullmatch(f.func.__name__)
+    if m and {str(a) for a in f.args} <= set(m.group(2) + (m.group(3) or "")):
+        return m
+    return None
+
+
 class DerivePrinter(LatexPrinter):
     """SymPy's LaTeX printer with the notation of information theory and inference.
 
@@ -55,15 +66,28 @@ class DerivePrinter(LatexPrinter):
         return super()._print(expr, **kwargs)
 
     def _distribution(self, p: sp.Expr, bound: sp.Basic) -> str:
-        """p_i or p(x) printed by its name, other arguments kept: q_phi(z) -> q_{\\phi}."""
+        """p_i and p(x) of the bound variable by the name p; named densities in full, p(z | x)."""
         if isinstance(p, sp.Indexed):
             return self._print(p.base.label)
-        if isinstance(p, sp.core.function.AppliedUndef):
-            name = self._print(sp.Symbol(p.func.__name__))
-            rest = [a for a in p.args if a != bound]
-            return name if not rest else name + r"\left(" + ", ".join(
-                self._print(a) for a in p.args) + r"\right)"
+        if (isinstance(p, sp.core.function.AppliedUndef) and p.args == (bound,)
+                and _named_density(p) is None):
+            return self._print(sp.Symbol(p.func.__name__))
         return self._print(p)
+
+    def _print_AppliedUndef(self, expr: sp.Expr, exp: str | None = None) -> str:
+        """Densities named by their variables print as densities: p_x|z(z) -> p(x | z).
+
+        Only when every argument is one of the named variables, so nothing is lost;
+        any other function prints as SymPy prints it.
+        """
+        m = _named_density(expr)
+        if m:
+            head, given = (", ".join(self._print(sp.Symbol(c)) for c in g)
+                           for g in (m.group(2), m.group(3) or ""))
+            inner = head + (rf" \mid {given}" if given else "")
+            out = rf"{self._print(sp.Symbol(m.group(1)))}\left({inner}\right)"
+            return out if exp is None else rf"{{{out}}}^{{{exp}}}"
+        return super()._print_Function(expr, exp=exp)
 
     def _names(self, expr: sp.Expr) -> list[str]:
         bound = expr.limits[0]
@@ -81,18 +105,11 @@ class DerivePrinter(LatexPrinter):
         return rf"H({p}, {q})"
 
 
-    def _law(self, law: sp.Basic) -> str:
-        """A law after the tilde: q_phi(z) -> q_{\\phi}(z), N(m, v) -> \\mathcal{N}(m, v)."""
-        if isinstance(law, sp.core.function.AppliedUndef):
-            return (self._print(sp.Symbol(law.func.__name__)) + r"\left("
-                    + ", ".join(self._print(a) for a in law.args) + r"\right)")
-        return self._print(law)
-
     def _print_Expectation(self, expr: sp.Expr) -> str:
         zs = expr.variables
         z = self._print(zs[0]) if len(zs) == 1 else (
             r"\left(" + ", ".join(self._print(v) for v in zs) + r"\right)")
-        return (rf"\mathbb{{E}}_{{{z}\sim {self._law(expr.law)}}}"
+        return (rf"\mathbb{{E}}_{{{z}\sim {self._print(expr.law)}}}"
                 rf"\left[{self._print(expr.function)}\right]")
 
     def _print_Normal(self, expr: sp.Basic) -> str:
