@@ -85,7 +85,7 @@ class DerivePrinter(LatexPrinter):
             head, given = (", ".join(self._print(sp.Symbol(c)) for c in g)
                            for g in (m.group(2), m.group(3) or ""))
             inner = head + (rf" \mid {given}" if given else "")
-            out = rf"{self._print(sp.Symbol(m.group(1)))}\left({inner}\right)"
+            out = rf"{self._print(sp.Symbol(m.group(1)))}{{\left({inner} \right)}}"
             return out if exp is None else rf"{{{out}}}^{{{exp}}}"
         return super()._print_Function(expr, exp=exp)
 

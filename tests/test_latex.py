@@ -51,14 +51,14 @@ def test_information_nodes_in_conventional_notation():
     z, x = sp.Symbol("z", real=True), sp.Symbol("x", real=True)
     qphi = sp.Function("q_phi")
     assert latex(KL(qphi(z), sp.Function("p_z|x")(z), (z, -sp.oo, sp.oo))) == \
-        r"D_{\mathrm{KL}}(q_{\phi}\,\|\,p\left(z \mid x\right))"
+        r"D_{\mathrm{KL}}(q_{\phi}\,\|\,p{\left(z \mid x \right)})"
     assert latex(sp.log(x)) == r"\log{\left(x \right)}"  # natural log, printed \log
 
 
 def test_densities_named_by_their_variables():
     z, x = sp.Symbol("z"), sp.Symbol("x")
-    assert latex(sp.Function("p_x|z")(z)) == r"p\left(x \mid z\right)"
-    assert latex(sp.Function("p_xz")(z)) == r"p\left(x, z\right)"
+    assert latex(sp.Function("p_x|z")(z)) == r"p{\left(x \mid z \right)}"
+    assert latex(sp.Function("p_xz")(z)) == r"p{\left(x, z \right)}"
     # an argument the name does not list: printed as SymPy prints it, nothing dropped
     assert latex(sp.Function("p_x")(z)) == r"p_{x}{\left(z \right)}"
     assert latex(sp.Function("f")(x)) == r"f{\left(x \right)}"
@@ -73,7 +73,7 @@ def test_expectation_normal_and_gradient_notation():
     assert grad.startswith(r"\nabla_{\theta} \mathbb{E}_{x\sim \mathcal{N}\left(")
     assert latex(Expectation(sp.log(z), z, sp.Function("q_phi"))) == \
         r"\mathbb{E}_{z\sim q_{\phi}{\left(z \right)}}\left[\log{\left(z \right)}\right]"
-    assert latex(sp.Function("p_z")(z) ** 2) == r"{p\left(z\right)}^{2}"
+    assert latex(sp.Function("p_z")(z) ** 2) == r"{p{\left(z \right)}}^{2}"
     # Other derivatives keep SymPy's notation.
     assert r"\nabla" not in latex(sp.Derivative(sp.Function("f")(x), x))
 
