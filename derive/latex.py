@@ -284,18 +284,66 @@ def _step_note(s: StepResult) -> str:
     return r"\stepnote{" + r"\newline ".join(lines) + "}"
 
 
+LINE = 95  # about what fits on a line of the page, in visible characters (see _width)
+
+
+def _width(tex: str) -> int:
+    """A rough printed width: commands count as one character, braces and \\left as none."""
+    tex = re.sub(r"\\(left|right)\b|[{}]", "", tex)
+    return len(re.sub(r"\\[A-Za-z]+", "x", tex))
+
+
+def _pieces(expr: sp.Expr) -> list[str]:
+    """An expression as one or more lines: a long sum breaks between its terms."""
+    whole = latex(expr)
+    if not isinstance(expr, sp.Add) or _width(whole) <= LINE:
+        return [whole]
+    printer = DerivePrinter()
+    lines, line = [], ""
+    for term in printer._as_ordered_terms(expr):
+        tex = printer._print(term)
+        if line and tex.startswith("-"):
+            piece = " " + tex
+        else:
+            piece = (" + " if line or lines else "") + tex
+        if line and _width(line + piece) > LINE:
+            lines.append(line)
+            line = piece.lstrip()
+        else:
+            line += piece
+    return [*lines, line] if line else lines
+
+
+def _rows(rel: str, expr: sp.Expr) -> list[str]:
+    """align* rows `rel & line`, continuation lines indented under the first."""
+    first, *rest = _pieces(expr)
+    rows = [rf"  {rel} & \fitmath{{{first}}}"]
+    rows += [rf"  & \fitmath{{\quad {piece}}}" for piece in rest]
+    return rows
+
+
+def _statement(rel: sp.Basic) -> str:
+    """The statement displayed: on one line if it fits, else the relation over two or more."""
+    whole = latex(rel)
+    if _width(whole) <= LINE:
+        return rf"\[ \fitmath{{{whole}}} \]"
+    op = {sp.Eq: "=", sp.Le: "<=", sp.Lt: "<", sp.Ge: ">=", sp.Gt: ">"}[type(rel)]
+    rows = _rows("", rel.lhs) + _rows(rf"{{}}{REL[op]}{{}}", rel.rhs)
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
 def derivation_block(result: DerivationResult) -> str:
     """One checked derivation: statement, assumptions, the align* chain and its verdict."""
     d = result.derivation
     out = [rf"\paragraph{{{prose(d.title)}}}~{MARK[result.verdict]}", "",
-           rf"Statement: \[ \fitmath{{{latex(d.statement)}}} \]"]
+           "Statement:", _statement(d.statement)]
     items = _assumption_items(d.assumptions)
     if items:
         out += [r"Assuming:", r"\begin{itemize}",
                 *(r"\item " + x for x in items), r"\end{itemize}"]
-    out += [r"\begin{align*}", rf"  & \fitmath{{{latex(d.start)}}} \\"]
+    out += [r"\begin{align*}", " \\\\\n".join(_rows("", d.start)) + r" \\"]
     for s in result.steps:  # each step's note follows its line; the last one the display
-        row = rf"  {{}}{REL[s.step.op]}{{}} & \fitmath{{{latex(s.step.expr)}}}"
+        row = " \\\\\n".join(_rows(rf"{{}}{REL[s.step.op]}{{}}", s.step.expr))
         if s is result.steps[-1]:
             out += [row, r"\end{align*}", _step_note(s)]
         else:
