@@ -28,9 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `latex` and `cite` to the `derive` command."""
     p = subparsers.add_parser(
         "latex", help="write LaTeX derivations: ID.tex per identity and derive-verify.tex",
-        description="Write a standalone .tex per identity and a combined derive-verify.tex. "
-                    "Existing files are kept unless --force is given; nothing is written if "
-                    "any target exists.")
+        description="Write a standalone .tex per identity, a combined derive-verify.tex and "
+                    "derive-verify.md (the derivations as GitHub Markdown). Existing files are "
+                    "kept unless --force is given: nothing is written if any target exists. "
+                    "Exit status: 0 written (whatever the verdicts, which are in the "
+                    "documents), 1 a PDF failed to compile, 2 bad usage or unwritable folder.")
     p.add_argument("ids", nargs="*", metavar="ID", help="identity IDs or aliases (default: all)")
     p.add_argument("-o", "--output", default="derive-latex", metavar="DIR",
                    help="output folder, created if needed (default: derive-latex)")

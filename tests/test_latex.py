@@ -169,6 +169,23 @@ def test_every_generated_document_compiles_with_pdflatex(generated: Path):
         assert pdf.startswith(b"%PDF"), tex.name
 
 
+@pytest.mark.slow
+def test_compile_reports_errors_and_undefined_references(tmp_path: Path):
+    engine = latex_engine()
+    if engine is None:
+        pytest.skip("pdflatex is not on PATH")
+    broken = tmp_path / "broken.tex"
+    broken.write_text("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}\n")
+    with pytest.raises(RuntimeError, match="Undefined control sequence"):
+        compile_pdf(broken, engine)
+    dangling = tmp_path / "dangling.tex"
+    dangling.write_text("\\documentclass{article}\\begin{document}see \\ref{nowhere}"
+                        "\\end{document}\n")
+    with pytest.raises(RuntimeError, match="undefined"):
+        compile_pdf(dangling, engine)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.tex", "dangling.tex"]
+
+
 def test_markdown_view_has_math_blocks(generated: Path):
     text = (generated / MARKDOWN).read_text()
     assert "```math" in text and '<a id="1c"></a>' in text
