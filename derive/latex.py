@@ -416,9 +416,11 @@ def confirmation_item(c: Confirmation) -> str:
     return line
 
 
-def plots(confirmations: Iterable[Confirmation], ident_id: str, root: Path) -> list[Path]:
-    """The identity's plots: PNG paths named in figures, and docs/figures/<id>_*.png."""
-    found: list[Path] = []
+def plots(confirmations: Iterable[Confirmation], ident_id: str, root: Path,
+          named: Iterable[str] = ()) -> list[Path]:
+    """The identity's plots: `named` paths (e.g. an Identity's `plots`), PNG paths in the
+    confirmations' figures, and docs/figures/<id>_*.png; paths relative to `root`."""
+    found: list[Path] = [root / v for v in named if (root / v).is_file()]
     for c in confirmations:
         for v in c.figures.values():
             if isinstance(v, str) and v.endswith(".png"):
@@ -476,7 +478,8 @@ def identity_section(report: object, *, root: Path, out_dir: Path, with_plots: b
     if report.confirmations:
         out += [r"\paragraph{Checks}", r"\begin{itemize}",
                 *(confirmation_item(c) for c in report.confirmations), r"\end{itemize}"]
-    for path in plots(report.confirmations, ident.id, root) if with_plots else []:
+    named = getattr(ident, "plots", ())  # an optional field of the catalogue's Identity
+    for path in plots(report.confirmations, ident.id, root, named) if with_plots else []:
         rel = Path(os.path.relpath(path, out_dir)).as_posix()
         out += [r"\begin{center}", rf"\includegraphics[width=0.8\linewidth]{{{rel}}}",
                 r"\end{center}"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -190,6 +192,46 @@ def test_markdown_view_has_math_blocks(generated: Path):
     text = (generated / MARKDOWN).read_text()
     assert "```math" in text and '<a id="1c"></a>' in text
     assert markdown([], command="x").startswith("# Derivations")
+
+
+def test_numeric_figures_and_plots_in_a_document(tmp_path: Path):
+    from derive.catalogue import Identity
+    from derive.confirmation import Confirmation
+    from derive.latex import document
+    from derive.verify import IdentityReport
+
+    plot = tmp_path / "figs" / "9x_curve.png"
+    plot.parent.mkdir()
+    plot.write_bytes(_png())
+    mc = Confirmation("9x: MC mean", True, {"n": 4096, "seed": 7, "estimate": 0.5012,
+                                            "se": 0.0031, "exact": 0.5, "z": 0.39,
+                                            "threshold": 5.85}, "0.5012 ± 0.0031 (n=4096)")
+    failed = Confirmation("9x: a check that failed", False, {"figure": "figs/9x_curve.png"})
+    ident = Identity("9x", "fake", "9x", "a fake identity", lambda: [_refuted()])
+    report = IdentityReport(ident, (_refuted().check(),), (mc, failed), 0.0)
+    out = tmp_path / "out"
+    text = document([report], title="fake", command="test", root=tmp_path, out_dir=out)
+    assert r"estimate $0.5012 \pm 0.0031$ (standard error), $n = 4\,096$" in text
+    assert r"exact $0.5$" in text and "seed 7" in text and r"\vfail{}" in text
+    assert text.count(r"\includegraphics[width=0.8\linewidth]{../figs/9x_curve.png}") == 1
+    assert r"\includegraphics" not in document([report], title="fake", command="test",
+                                               root=tmp_path, out_dir=out, with_plots=False)
+    engine = latex_engine()
+    if engine is not None:
+        out.mkdir()
+        (out / "fake.tex").write_text(text)
+        assert compile_pdf(out / "fake.tex", engine).startswith(b"%PDF")
+
+
+def _png() -> bytes:
+    """A valid 2x2 grey PNG, so the test needs no plotting library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x80\x80" * 2)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + \
+        chunk(b"IEND", b"")
 
 
 # ------------------------------------------------------------------ the CLI
