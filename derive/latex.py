@@ -35,10 +35,12 @@ REL = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 MARK = {Verdict.PROVED: r"\vproved{}", Verdict.CORROBORATED: r"\vcorroborated{}",
         Verdict.UNDECIDED: r"\vundecided{}", Verdict.REFUTED: r"\vrefuted{}"}
 # MathJax (Jupyter, GitHub Markdown) has no custom macros: plain symbols and colours.
-MATHJAX_MARK = {Verdict.PROVED: r"\color{green}{\checkmark\ \text{proved}}",
-                Verdict.CORROBORATED: r"\color{orange}{\approx\ \text{corroborated}}",
-                Verdict.UNDECIDED: r"\color{gray}{?\ \text{undecided}}",
-                Verdict.REFUTED: r"\color{red}{\times\ \text{refuted}}"}
+# The outer braces keep the colour to the mark whether \color takes an argument (MathJax 2)
+# or is a switch (MathJax 3, LaTeX).
+MATHJAX_MARK = {Verdict.PROVED: r"{\color{green}{\checkmark\ \text{proved}}}",
+                Verdict.CORROBORATED: r"{\color{orange}{\approx\ \text{corroborated}}}",
+                Verdict.UNDECIDED: r"{\color{gray}{?\ \text{undecided}}}",
+                Verdict.REFUTED: r"{\color{red}{\times\ \text{refuted}}}"}
 
 
 _DENSITY_NAME = re.compile(r"([A-Za-z]+)_([A-Za-z]+)(?:\|([A-Za-z]+))?")  # p_x|z, p_xz, p_z
