@@ -274,13 +274,14 @@ class _Parser:
         sign = 1
         if self.at("+", "-"):
             sign = -1 if self.next().text == "-" else 1
-        terms.append(sign * self.term())
+        first = self.term()
+        terms.append(first if sign == 1 else -first)
         while self.at("+", "-", r"\pm"):
             t = self.next()
             if t.text == r"\pm":
                 raise self.fail("+ or - (\\pm is ambiguous)", t)
             terms.append((-1 if t.text == "-" else 1) * self.term())
-        return sp.Add(*terms)
+        return terms[0] if len(terms) == 1 else sp.Add(*terms)
 
     def term(self) -> sp.Expr:
         out = self.unary()
@@ -357,7 +358,9 @@ class _Parser:
             self.next()
             inner = self.expr()
             self.expect("}")
-            return self.after_name(inner, None) if isinstance(inner, sp.Symbol) else inner
+            if isinstance(inner, (sp.Symbol, sp.IndexedBase)) and self.at("_"):
+                return self.after_name(inner, None)
+            return inner
         if t.text in ("(", "[") or t.text == r"\left":
             if t.text == r"\left" and self.peek(1).text == ".":
                 return self.substitution()
@@ -472,6 +475,9 @@ class _Parser:
         if self.is_application(full, word):
             applied = self.application(full)
             return applied if power is None else applied**power
+        got = self.ctx.names.get(full)
+        if power is None and isinstance(got, (sp.IndexedBase, UndefinedFunction)):
+            return got  # a distribution or density by name: D_KL(p || q), E_{z ~ q}
         obj = self.ctx.symbol(full) if full != "pi" else sp.pi
         return obj if power is None else obj**power
 
@@ -574,8 +580,9 @@ class _Parser:
             self.next()
             sub = self.subscript()
             name = str(obj)
-            if isinstance(sub, tuple):
-                return self.ctx.base(name)[sub[1]]
+            if isinstance(sub, tuple) or isinstance(obj, sp.IndexedBase):
+                index = sub[1] if isinstance(sub, tuple) else self.ctx.symbol(sub)
+                return self.ctx.base(name)[index]
             return self.ctx.symbol(f"{name}_{sub}")
         return obj
 
@@ -779,6 +786,8 @@ class _Parser:
             e = self.power()
         finally:
             self.bound.pop()
+        if isinstance(e, UndefinedFunction):
+            return e(z)
         if isinstance(e, sp.Symbol):
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
@@ -834,8 +843,8 @@ class _Parser:
 
     def law_limits(self, p: sp.Expr, t: Token) -> tuple[sp.Expr, tuple]:
         """A distribution's entry and its range: p -> (p[i], (i, 1, n)), p(x) -> (p(x), R)."""
-        if isinstance(p, sp.Symbol):
-            name = p.name
+        if isinstance(p, (sp.Symbol, sp.IndexedBase, UndefinedFunction)):
+            name = p.name if not isinstance(p, UndefinedFunction) else p.__name__
             if name in self.ctx.distributions:
                 d = self.ctx.distributions[name]
                 return d.base[d.index], (d.index, 1, d.size)

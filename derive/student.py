@@ -105,9 +105,13 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def read_latex(text: str) -> list[ReadChain]:
-    """Every chain of a LaTeX file or snippet, with the declarations that precede it."""
-    header = _Header()
+def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[ReadChain]:
+    """Every chain of a LaTeX file or snippet, with the declarations that precede it.
+
+    `names` declares symbols up front (name -> Symbol, IndexedBase or Function), as
+    `% assume:` lines would.
+    """
+    header = _Header(Context(names=dict(names or {})))
     chains: list[ReadChain] = []
     pos = 0
     pending: dict[str, object] = {}
@@ -120,8 +124,16 @@ def read_latex(text: str) -> list[ReadChain]:
         if end < 0:
             line, col = _line_col(text, m.start())
             raise ParseError(f"expected {end_tag} for this \\begin", line, col)
-        chains.append(_chain(text, m.end(), end, header, pending))
-        pending = {}
+        if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement
+            start, steps = _rows(text, m.end(), end, header)
+            if len(steps) != 1:
+                raise ParseError("expected one relation in the statement",
+                                 *_line_col(text, m.end()))
+            op, rhs, _ = steps[0]
+            pending["statement_rel"] = _REL[op](start, rhs, evaluate=False)
+        else:
+            chains.append(_chain(text, m.end(), end, header, pending))
+            pending = {}
         pos = end + len(end_tag)
     if not chains:
         _preamble(text, pos, len(text), header, pending)
@@ -316,19 +328,12 @@ def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
         _interval(h, s, sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")"), line, col)
 
 
-def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
-    """One environment's chain, as a Derivation with each step's line."""
+def _rows(text: str, start: int, end: int, header: _Header
+          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int]]]:
+    """The chain in text[start:end]: its first expression and (op, expr, line) per step."""
     body = text
     for m in reversed(list(_DROP.finditer(text, start, end))):
         body = _blank(body, m.start(), _close_brace(body, m.end()))
-    by: dict[int, str] = {}  # line -> `% by:` written on that line
-    standalone: list[tuple[int, str]] = []
-    for off, key, value in _comments(text, start, end):
-        line = _line_col(text, off)[0]
-        own = text[text.rfind("\n", 0, off) + 1:off].strip()
-        if key == "by":
-            (by.__setitem__(line, value.strip()) if own else
-             standalone.append((line, value.strip())))
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
     for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
@@ -344,7 +349,8 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         line, col = _line_col(text, a)
         got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
         if got[0] is not None:
-            if exprs and not chunk.lstrip().startswith(("+", "-")):
+            lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
+            if exprs and not lead.startswith(("+", "-")):
                 raise ParseError("expected a relation at the start of this row (=, \\le, ...)",
                                  *_line_col(text, a + len(chunk) - len(chunk.lstrip())))
             if exprs:  # a long expression continued on the next row
@@ -363,6 +369,21 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     if not steps:
         raise ParseError("expected a chain with at least one relation",
                          *_line_col(text, start))
+    return exprs[0], steps
+
+
+def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
+    """One environment's chain, as a Derivation with each step's line."""
+    first, steps = _rows(text, start, end, header)
+    exprs = [first]
+    by: dict[int, str] = {}  # line -> `% by:` written on that line
+    standalone: list[tuple[int, str]] = []
+    for off, key, value in _comments(text, start, end):
+        line = _line_col(text, off)[0]
+        own = text[text.rfind("\n", 0, off) + 1:off].strip()
+        if key == "by":
+            (by.__setitem__(line, value.strip()) if own else
+             standalone.append((line, value.strip())))
     start_line = _line_col(text, start)[0]
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
     made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "")
@@ -374,7 +395,9 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     statement = _REL[conclusion_op](exprs[0], steps[-1][1], evaluate=False)
-    if "statement" in pending:
+    if "statement_rel" in pending:
+        statement = pending["statement_rel"]
+    elif "statement" in pending:
         src, line, col = pending["statement"]
         src = src.strip()
         src = src[len(r"\fitmath{"):-1] if src.startswith(r"\fitmath{") else src
