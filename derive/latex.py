@@ -213,9 +213,29 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
+_MATH_CHARS = {"_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#", "$": r"\$", "{": r"\{",
+               "}": r"\}", "~": r"\sim", "\\": r"\backslash", "^": r"\hat{}", "|": "|",
+               "<": "<", ">": ">"}
+
+
 def _plain(text: str) -> str:
-    """Text for MathJax's \\text{...}: literal, so only braces and backslashes matter."""
-    return text.replace("\\", "/").replace("{", "(").replace("}", ")")
+    """Text inside maths that MathJax and LaTeX both set the same: \\text{...} for the
+    letters, maths for the characters text mode treats specially (_ | < > ...)."""
+    out, chunk = [], ""
+    for ch in text:
+        sym = _MATH_CHARS.get(ch) or _UNICODE.get(ch)
+        if sym is None and ord(ch) > 126:
+            sym = "?"
+        if sym is None:
+            chunk += ch
+            continue
+        if chunk:
+            out.append(rf"\text{{{chunk}}}")
+            chunk = ""
+        out.append("{" + sym + "}")
+    if chunk:
+        out.append(rf"\text{{{chunk}}}")
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ derivations
@@ -360,7 +380,7 @@ def derivation_block(result: DerivationResult) -> str:
 def _chain_mathjax(d: Derivation, steps: Sequence[StepResult] | None) -> str:
     rows = [rf"& {latex(d.start)} \\"]
     for k, step in enumerate(d.steps, start=1):
-        note = rf"\text{{({k}) {_plain(step.justification)}}}"
+        note = _plain(f"({k}) {step.justification}")
         if steps is not None:
             note = MATHJAX_MARK[steps[k - 1].verdict] + r"\quad " + note
         rows.append(rf"{{}}{REL[step.op]}{{}} & {latex(step.expr)} && {note} \\")
@@ -380,7 +400,7 @@ def mathjax(obj: Derivation | DerivationResult) -> str:
 def jupyter(obj: Derivation | DerivationResult) -> str:
     """`_repr_latex_`: a display-math block with the title and the chain."""
     d = obj.derivation if isinstance(obj, DerivationResult) else obj
-    head = rf"\text{{{_plain(d.title)}}}"
+    head = _plain(d.title)
     if isinstance(obj, DerivationResult):
         head += r"\quad " + MATHJAX_MARK[obj.verdict]
     return f"$$\\begin{{gathered}}{head}\\\\\n{mathjax(obj)}\\end{{gathered}}$$"

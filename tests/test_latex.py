@@ -120,12 +120,21 @@ def test_inequality_refuted_by_search_renders_refuted():
     assert r"\vproved" not in derivation_block(result)
 
 
-def test_repr_latex_for_jupyter():
+def test_repr_latex_for_jupyter(tmp_path: Path):
     d = _refuted()
     plain, checked = d._repr_latex_(), d.check()._repr_latex_()
     for text in (plain, checked):
         assert text.startswith("$$") and text.endswith("$$") and r"\begin{aligned}" in text
     assert r"\text{refuted}" not in plain and r"\text{refuted}" in checked
+    engine = latex_engine()
+    if engine is not None:  # MathJax's subset of LaTeX: real LaTeX must accept it too
+        from derive.identities.kl import kl_nonnegative
+
+        shown = [plain, checked, kl_nonnegative()[0].check()._repr_latex_()]
+        tex = tmp_path / "jupyter.tex"
+        tex.write_text("\\documentclass{article}\\usepackage{amsmath,amssymb,xcolor}"
+                       "\\begin{document}\n" + "\n".join(shown) + "\n\\end{document}\n")
+        assert compile_pdf(tex, engine).startswith(b"%PDF")
 
 
 # ------------------------------------------------------------------ generated documents
