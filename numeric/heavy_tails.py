@@ -52,6 +52,14 @@ def _samples(x: ArrayLike) -> np.ndarray:
     return a
 
 
+def _scaled(x: ArrayLike) -> np.ndarray:
+    """Validated draws rescaled to max |x| = 1: the diagnostics are scale-free, and this keeps
+    squares of huge draws (1e300) from overflowing."""
+    a = _samples(x)
+    scale = float(np.max(np.abs(a)))
+    return a / scale if scale > 0 else a
+
+
 def _gpd_shape(exceedances: np.ndarray) -> float:
     """Zhang-Stephens posterior-mean GPD shape of sorted positive exceedances (as in PSIS)."""
     x = exceedances
@@ -60,7 +68,10 @@ def _gpd_shape(exceedances: np.ndarray) -> float:
     b = 1.0 - np.sqrt(m / (np.arange(1, m + 1) - 0.5))
     b = b / (3.0 * x[int(n / 4 + 0.5) - 1]) + 1.0 / x[-1]
     k = np.log1p(-b[:, None] * x).mean(axis=1)
-    profile = n * (np.log(-b / k) - k - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        profile = n * (np.log(-b / k) - k - 1.0)
+    ok = np.isfinite(profile)  # b = 0 gives k = 0: a degenerate candidate, dropped
+    b, profile = b[ok], profile[ok]
     w = np.exp(profile - logsumexp(profile))
     keep = w >= 10 * np.finfo(float).eps
     w, b = w[keep] / w[keep].sum(), b[keep]
@@ -73,23 +84,23 @@ def pareto_khat(samples: ArrayLike) -> float:
     """Pareto k-hat of the upper tail of |x - median| (largest min(n/5, 3 sqrt n) points).
 
     Below 0.5 the variance is finite; above it the normal approximation cannot be justified.
-    Returns -1.0 when the tail has no spread at all (a bounded, lattice-like tail).
+    Returns -1.0 when the tail has fewer than 5 distinct values (a bounded or lattice tail).
     """
-    raw = _samples(samples)
+    raw = _scaled(samples)
     a = np.sort(np.abs(raw - np.median(raw)))
     m = int(math.ceil(min(0.2 * a.size, 3.0 * math.sqrt(a.size))))
     exceed = a[-m:] - a[-m - 1]
     if exceed[-1] <= 0.0:
         return -1.0
     exceed = exceed[exceed > 0]
-    if exceed.size < 5:
+    if np.unique(exceed).size < 5:  # a lattice tail of few values: nothing to fit, bounded
         return -1.0
     return float(_gpd_shape(exceed))
 
 
 def block_variance_ratio(samples: ArrayLike, *, blocks: int = BLOCKS) -> float:
     """max / min of the sample variances of `blocks` disjoint consecutive blocks."""
-    a = _samples(samples)
+    a = _scaled(samples)
     if blocks < 2 or a.size < 2 * blocks:
         raise ValueError(f"need blocks >= 2 and at least 2 samples per block, got {blocks}")
     v = np.array([b.var(ddof=1) for b in np.array_split(a, blocks)])
@@ -117,7 +128,7 @@ class TailDiagnostic:
 
 def tail_diagnostic(samples: ArrayLike, *, blocks: int = BLOCKS) -> TailDiagnostic:
     """Pareto k-hat and block-variance ratio (plus largest single share) with a verdict."""
-    a = _samples(samples)
+    a = _scaled(samples)
     khat = pareto_khat(a)
     ratio = block_variance_ratio(a, blocks=blocks)
     dev2 = (a - a.mean()) ** 2

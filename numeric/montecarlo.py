@@ -129,8 +129,9 @@ def mc_mean(samples: np.ndarray, *, seed: int, exact: float) -> MCResult:
         raise ValueError("a Monte Carlo estimate needs at least 2 samples")
     if not np.all(np.isfinite(x)):
         raise ValueError("Monte Carlo samples contain NaN or inf")
-    return MCResult(float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size)), int(x.size), seed,
-                    float(exact))
+    scale = float(np.max(np.abs(x))) or 1.0  # squares of draws near 1e300 would overflow
+    sd = scale * float((x / scale).std(ddof=1))
+    return MCResult(float(x.mean()), sd / math.sqrt(x.size), int(x.size), seed, float(exact))
 
 
 def mc_replicates(means: np.ndarray, *, evaluations: int, seed: int, exact: float) -> MCResult:

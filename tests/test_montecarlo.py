@@ -191,3 +191,16 @@ def test_bernstein_bound():
     strict_json(good.figures)
     with pytest.raises(ValueError, match="leave the stated range"):
         confirm_bounded("kl", x, lower=lo, upper=0.0, seed=7, exact=kl)
+
+
+def test_diagnostics_on_lattice_constant_and_extreme_scale():
+    """Discrete, constant and 1e300-scale draws are handled without warnings (which the
+    suite turns into errors) and, being light-tailed, are judged stable."""
+    rng = np.random.default_rng(8)
+    for x in (rng.poisson(0.3, 5000).astype(float), np.full(5000, 2.0),
+              rng.standard_normal(5000) * 1e300, rng.standard_normal(5000) * 1e-300):
+        assert tail_diagnostic(x).stable
+    c = confirm_heavy("scale", rng.standard_normal(5000) * 1e300 + 5e299, seed=8, exact=5e299)
+    assert c.passed and math.isfinite(c.figures["se"])
+    with pytest.raises(ValueError, match="at least 1000"):
+        tail_diagnostic(np.ones(10))
