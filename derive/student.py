@@ -82,7 +82,13 @@ def read(path: Path) -> list[ReadChain]:
                          1, 1) from None
     if path.suffix == ".py":
         return read_python(path)
-    return read_latex(text)
+    try:
+        return read_latex(text)
+    except ParseError:
+        raise
+    except Exception as exc:  # anything else the reader did not foresee: still one line
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParseError(f"cannot read this file: {msg}", 1, 1) from None
 
 
 # ------------------------------------------------------------------ LaTeX
@@ -273,19 +279,22 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
     """p_i > 0 (entries), sum_i p_i = 1 (normalised), x > 0 (a sign), or a hypothesis."""
     lhs, rhs, op = rel.lhs, rel.rhs, rel.rel_op
     if isinstance(lhs, sp.Indexed) and rhs == 0 and op in (">", ">="):
-        name = lhs.base.name
+        name = lhs.base.name  # entries of a sign; a distribution once its sum is declared
+        h.ctx.names[name] = sp.IndexedBase(name, **({"positive": True} if op == ">" else
+                                                     {"nonnegative": True}))
         old = h.distributions.get(name)
-        _distribution(h, name, lhs.indices[0], old.size if old else sp.Symbol(
-            "n", integer=True, positive=True), positive=op == ">",
-            total=old.total if old else "one")
-        h.ctx.names[name] = h.distributions[name].base
+        if old:
+            _distribution(h, name, old.index, old.size, positive=op == ">", total=old.total)
         return
     if isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) and rhs == 1 \
             and op in ("==", "<="):
         (i, lo, hi), = lhs.limits
+        if lo != 1:
+            raise ParseError("expected a sum from 1: \\sum_{i=1}^{n} p_i = 1", line, col)
         name = lhs.function.base.name
-        old = h.distributions.get(name)
-        _distribution(h, name, i, hi, positive=old.positive if old else False,
+        known = h.ctx.names.get(name)
+        positive = isinstance(known, sp.IndexedBase) and known.assumptions0.get("positive")
+        _distribution(h, name, i, hi, positive=bool(positive),
                       total="one" if op == "==" else "at_most_one")
         return
     if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
@@ -405,7 +414,10 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         if not isinstance(statement, sp.Rel):
             raise ParseError("expected a relation as the statement", line, col)
     title = str(pending.get("title") or f"chain at line {start_line}")
-    d = Derivation(title, statement, exprs[0], made, header.assumptions())
+    try:
+        d = Derivation(title, statement, exprs[0], made, header.assumptions())
+    except ValueError as exc:
+        raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [ln for _, _, ln in steps], start_line)
 
 
