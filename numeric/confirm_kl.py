@@ -8,7 +8,7 @@ variable taking finitely many values) and the smallest distance to a wrong answe
 
 i.e. each listed wrong answer is rejected with probability >= 1 - 1e-6. Worked for 1a:
 sd_bound = (log 5 - log(5/9)) / 2 = 1.0986, gap = KL(p||q) - KL(q||p) = 0.14276, so
-n >= ((5.847 + 4.753) * 1.0986 / 0.14276)^2 = 6654. Checks that must *reject* a value
+n >= ((5.847 + 4.753) * 1.0986 / 0.14276)^2 = 6654.7, so 6655. Checks that must *reject* a value
 (KL(p||q) != KL(q||p), KL > 0) use z_{alpha} in place of z_{1e-6}, so their chance of a
 false failure is also <= alpha = 5e-9. Sizes are then rounded up to a power of two.
 """
