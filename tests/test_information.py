@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy as sp_entropy
 
@@ -51,7 +51,7 @@ def _normalise(weights: list[float]) -> np.ndarray:
 
 weights = st.lists(st.floats(0.0, 1.0, allow_subnormal=False), min_size=2, max_size=8).filter(
     lambda w: sum(w) > 1e-3)
-positive = st.lists(st.floats(1e-6, 1.0), min_size=2, max_size=8)
+DETERMINISTIC = settings(derandomize=True, max_examples=60, deadline=None)  # same run every time
 
 
 @st.composite
@@ -63,6 +63,7 @@ def pairs(draw, q_positive: bool = True):
     return _normalise(p), _normalise(q)
 
 
+@DETERMINISTIC
 @given(pairs(q_positive=False))
 def test_nonnegative(pq):
     """Gibbs: KL(p||q) >= 0 for every pair (including +inf when q misses p's support)."""
@@ -70,6 +71,7 @@ def test_nonnegative(pq):
     assert kl_divergence(p, q) >= 0.0
 
 
+@DETERMINISTIC
 @given(pairs())
 def test_decomposition(pq):
     """KL(p||q) = H(p,q) - H(p), and scipy agrees on KL."""
@@ -79,6 +81,7 @@ def test_decomposition(pq):
     assert kl == pytest.approx(sp_entropy(p, q), abs=1e-9)
 
 
+@DETERMINISTIC
 @given(pairs())
 def test_zero_only_at_equality(pq):
     """KL(p||p) = 0 exactly; KL(p||q) > 0 once p and q differ by more than 1e-6."""
@@ -88,6 +91,7 @@ def test_zero_only_at_equality(pq):
         assert kl_divergence(p, q) > 0.0
 
 
+@DETERMINISTIC
 @given(pairs(q_positive=False))
 def test_inf_exactly_when_support_missed(pq):
     """KL and H(p,q) are +inf exactly when q = 0 somewhere p > 0 (never NaN)."""
