@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -43,6 +44,17 @@ def _identities(keys: Sequence[str]) -> list:
     return list(dict.fromkeys(chosen))
 
 
+def _json_safe(value: object) -> object:
+    """Strict JSON: a non-finite float becomes the string "inf", "-inf" or "nan"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from derive.catalogue import all_identities
 
@@ -61,7 +73,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"verifying {ident.id} ...", file=sys.stderr, flush=True)
         reports.append(verify(ident, numeric=not args.no_numeric))
     if args.json:
-        print(json.dumps([r.as_dict() for r in reports], indent=2, default=str))
+        print(json.dumps(_json_safe([r.as_dict() for r in reports]), indent=2, default=str,
+                         allow_nan=False))
     else:
         print(table(reports))
     return EXIT_OK if all(r.verified for r in reports) else EXIT_FAILED
