@@ -49,7 +49,7 @@ FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\sin": sp.sin, 
              r"\tan": sp.tan, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
 OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\langle": r"\rangle"}
 # Names conventionally used as indices and sizes (overridden by a declaration).
-INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nmNMK")
+INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
 MAX_EXPONENT = 1000
 FUNCTION_LETTERS = set("fghpqr")  # f(x) is an application, c(x) a product
 
@@ -110,7 +110,7 @@ class Context:
     """Names seen so far (one SymPy object per name) and the declared distributions/densities.
 
     `names` maps a name (`x`, `theta_1`, `p`) to a Symbol, IndexedBase or undefined Function.
-    Undeclared names are created on first use: i, j, k, l integer; n, m, N, M, K positive
+    Undeclared names are created on first use: i, j, k, l integer; n, N, M, K positive
     integers; every other name real.
     """
 

@@ -135,7 +135,7 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
             if len(steps) != 1:
                 raise ParseError("expected one relation in the statement",
                                  *_line_col(text, m.end()))
-            op, rhs, _ = steps[0]
+            op, rhs, _, _ = steps[0]
             pending["statement_rel"] = _REL[op](start, rhs, evaluate=False)
         else:
             chains.append(_chain(text, m.end(), end, header, pending))
@@ -161,7 +161,8 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict) -
         line, col = _line_col(text, off + text[off:].index(":") + 1)
         if key == "assume":
             for item, c in _split_items(value):
-                _declare(item.strip(), header, line, col + c)
+                lead = len(item) - len(item.lstrip())
+                _declare(item.strip(), header, line, col + c + lead)
         elif key == "title":
             pending["title"] = value.strip()
         elif key == "statement":
@@ -338,8 +339,9 @@ def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
 
 
 def _rows(text: str, start: int, end: int, header: _Header
-          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int]]]:
-    """The chain in text[start:end]: its first expression and (op, expr, line) per step."""
+          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]]]:
+    """The chain in text[start:end]: its first expression and (op, expr, line, column)
+    per step."""
     body = text
     for m in reversed(list(_DROP.finditer(text, start, end))):
         body = _blank(body, m.start(), _close_brace(body, m.end()))
@@ -364,8 +366,8 @@ def _rows(text: str, start: int, end: int, header: _Header
                                  *_line_col(text, a + len(chunk) - len(chunk.lstrip())))
             if exprs:  # a long expression continued on the next row
                 if steps:
-                    op, e, ln = steps[-1]
-                    steps[-1] = (op, e + got[0], ln)
+                    op, e, ln, col = steps[-1]
+                    steps[-1] = (op, e + got[0], ln, col)
                 else:
                     exprs[-1] = exprs[-1] + got[0]
             else:
@@ -374,7 +376,7 @@ def _rows(text: str, start: int, end: int, header: _Header
             raise ParseError("expected an expression before the first relation",
                              rels[0][1].line, rels[0][1].column)
         for (op, tok), e in zip(rels, got[1:], strict=True):
-            steps.append((op, e, tok.line))
+            steps.append((op, e, tok.line, tok.column))
     if not steps:
         raise ParseError("expected a chain with at least one relation",
                          *_line_col(text, start))
@@ -396,13 +398,14 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     start_line = _line_col(text, start)[0]
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
     made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "")
-            for (op, e, _), j, prev in zip(steps, justification,
+            for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
                                              strict=True)]
     try:
-        conclusion_op = chain_relation([op for op, _, _ in steps])
+        conclusion_op = chain_relation([s[0] for s in steps])
     except ValueError as exc:
-        raise ParseError(str(exc), start_line, 1) from None
+        k = next(k for k in range(len(steps)) if _mixed([s[0] for s in steps[:k + 1]]))
+        raise ParseError(str(exc), steps[k][2], steps[k][3]) from None
     statement = _REL[conclusion_op](exprs[0], steps[-1][1], evaluate=False)
     if "statement_rel" in pending:
         statement = pending["statement_rel"]
@@ -418,7 +421,15 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         d = Derivation(title, statement, exprs[0], made, header.assumptions())
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
-    return ReadChain(d, [ln for _, _, ln in steps], start_line)
+    return ReadChain(d, [s[2] for s in steps], start_line)
+
+
+def _mixed(ops: list[str]) -> bool:
+    try:
+        chain_relation(ops)
+    except ValueError:
+        return True
+    return False
 
 
 def _justifications(steps: list, by: dict[int, str], standalone: list[tuple[int, str]],
@@ -426,7 +437,7 @@ def _justifications(steps: list, by: dict[int, str], standalone: list[tuple[int,
     """A trailing `% by:` names its row's step; a line of its own names the next step."""
     out = []
     prev_line = 0
-    for k, (_, _, line) in enumerate(steps):
+    for k, (_, _, line, _) in enumerate(steps):
         j = by.get(line, "")
         if not j:
             before = [v for ln, v in standalone if prev_line < ln < line or

@@ -1,0 +1,220 @@
+"""`derive check`: the corpus of student derivations, the round trip of `derive latex`, the CLI."""
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.catalogue import all_identities
+from derive.checks import check_equal
+from derive.cli import main
+from derive.derivation import Derivation, DerivationResult, StepResult
+from derive.latex import derivation_block
+from derive.latex_parser import ParseError
+from derive.student import read, read_latex
+from derive.verdict import Outcome, Verdict
+
+CORPUS = sorted((Path(__file__).parent / "check_corpus").glob("*.tex"))
+
+
+def expected(path: Path) -> list[str]:
+    m = re.search(r"^% expect:(.*)$", path.read_text(), re.M)
+    assert m, f"{path.name} states no expected verdicts"
+    return [v.strip() for v in m.group(1).split(",")]
+
+
+def test_corpus_is_large_and_has_mistakes() -> None:
+    assert len(CORPUS) >= 20
+    verdicts = [v for p in CORPUS for v in expected(p)]
+    assert verdicts.count("refuted") >= 10 and verdicts.count("proved") >= 20
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_corpus_step_verdicts(path: Path) -> None:
+    (chain,) = read(path)
+    result = chain.derivation.check()
+    got = [s.verdict.value for s in result.steps]
+    assert got == expected(path), [s.outcome.method for s in result.steps]
+    for s in result.steps:
+        if s.verdict is Verdict.REFUTED:  # a refutation always shows its counterexample
+            assert s.outcome.counterexample and {"lhs", "rhs"} <= set(s.outcome.counterexample)
+
+
+# ------------------------------------------------------------------ round trip
+def names_of(d: Derivation) -> dict[str, sp.Basic]:
+    """The derivation's symbols, as `% assume:` lines would declare them (SymPy assumptions
+    such as `positive` are not printed, so the reader is told them)."""
+    out: dict[str, sp.Basic] = {}
+    for e in [*d.expressions, d.statement]:
+        for s in e.atoms(sp.Symbol):
+            m = re.fullmatch(r"([A-Za-z]+?)(\d+)", s.name)
+            out[f"{m.group(1)}_{m.group(2)}" if m else s.name] = s
+        for entry in e.atoms(sp.Indexed):
+            out[entry.base.name] = entry.base
+        for f in e.atoms(AppliedUndef):
+            out[f.func.__name__] = f.func
+    return out
+
+
+def unchecked(d: Derivation) -> DerivationResult:
+    """What `derive latex` prints, without running the checks (the marks do not matter)."""
+    none = Outcome(Verdict.UNDECIDED, "not checked")
+    starts = d.expressions[:-1]
+    steps = tuple(StepResult(k, lhs, s, none)
+                  for k, (lhs, s) in enumerate(zip(starts, d.steps, strict=True), start=1))
+    return DerivationResult(d, steps, none)
+
+
+DERIVATIONS = [(ident.id, k, d) for ident in all_identities()
+               for k, d in enumerate(ident.derivations())]
+
+
+@pytest.mark.parametrize("ident, k, d", DERIVATIONS,
+                         ids=[f"{i}-{k}" for i, k, _ in DERIVATIONS])
+def test_round_trip_of_derive_latex(ident: str, k: int, d: Derivation) -> None:
+    (chain,) = read_latex(derivation_block(unchecked(d)), names_of(d))
+    back = chain.derivation
+    assert [s.op for s in back.steps] == [s.op for s in d.steps]
+    assert type(back.statement) is type(d.statement)
+    pairs = list(zip(d.expressions, back.expressions, strict=True))
+    pairs += [(d.statement.lhs, back.statement.lhs), (d.statement.rhs, back.statement.rhs)]
+    for original, read_back in pairs:
+        outcome = check_equal(original, read_back, d.assumptions)
+        assert outcome.proved, (original, read_back, outcome)
+
+
+def test_round_trip_catches_a_changed_expression() -> None:
+    """The round-trip comparison is not vacuous: an edited print does not read back equal."""
+    d = next(d for i, _, d in DERIVATIONS if i == "1b")
+    text = derivation_block(unchecked(d)).replace(r"\sum_{i=1}^{n} \log{\left({q}_{i} \right)}",
+                                                  r"\sum_{i=1}^{n} \log{\left({p}_{i} \right)}",
+                                                  1)
+    (chain,) = read_latex(text, names_of(d))
+    verdicts = [check_equal(a, b, d.assumptions).verdict
+                for a, b in zip(d.expressions, chain.derivation.expressions, strict=True)]
+    assert Verdict.REFUTED in verdicts
+
+
+# ------------------------------------------------------------------ the reader
+def test_by_comments_attach_to_their_steps() -> None:
+    text = textwrap.dedent(r"""
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        -D_{KL}(p \| q) &= \sum_i p_i \log\frac{q_i}{p_i} % by: definition
+        \\
+        % by: jensen
+        &\le \log \sum_i p_i \frac{q_i}{p_i} \\
+        &= 0
+        \end{align*}""")
+    (chain,) = read_latex(text)
+    steps = chain.derivation.steps
+    assert steps[0].by == "definition"
+    assert steps[1].justification.startswith("Jensen")
+    assert chain.lines == [4, 7, 8]
+    assert [s.verdict for s in chain.derivation.check().steps] == [Verdict.PROVED] * 3
+
+
+def test_header_grammar() -> None:
+    text = textwrap.dedent(r"""
+        % assume: a \in (0, 1), s > 0, k integer, f function
+        % assume: x_i \ge 0, \sum_{i=1}^{n} x_i \le 1, u \le a
+        % title: a title
+        \begin{align*} f(s) + a &= f(s) + a \end{align*}""")
+    (chain,) = read_latex(text)
+    a = chain.derivation.assumptions
+    (dist,) = a.distributions
+    assert dist.total == "at_most_one" and not dist.positive
+    assert a.intervals[0][1] == sp.Interval.open(0, 1) and a.intervals[0][0].is_positive
+    assert a.facts == (sp.Le(sp.Symbol("u", real=True), a.intervals[0][0]),)
+    assert chain.derivation.title == "a title"
+
+
+@pytest.mark.parametrize("text, line, column, what", [
+    ("\\begin{align*}\na &= \\frac{b\n\\end{align*}", 3, 1, "expected '}'"),
+    ("% assume: p_i > \n\\begin{align*} a = a \\end{align*}", 1, 16, "expected an expression"),
+    ("\\begin{align*}\na + b\n\\end{align*}", 1, 15, "at least one relation"),
+    ("\\begin{align*}\na &= b \\\\\n c &= d\n\\end{align*}", 3, 2, "expected a relation"),
+    ("no chain here", 1, 14, "expected a chain"),
+    ("\\begin{align*} a = b", 1, 1, "expected \\end{align*}"),
+    ("\\begin{align*} a &\\le b \\\\ &\\ge c \\end{align*}", 1, 29, "cannot mix"),
+])
+def test_unreadable_latex(text: str, line: int, column: int, what: str) -> None:
+    with pytest.raises(ParseError) as info:
+        read_latex(text)
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    assert what in str(info.value)
+
+
+PYTHON = '''\
+import sympy as sp
+from derive import Derivation, Step
+
+t = sp.Symbol("t", positive=True)
+good = Derivation("log of a square", sp.Eq(sp.log(t**2), 2 * sp.log(t)), sp.log(t**2),
+                  [Step("=", 2 * sp.log(t), "log of a power")])
+bad = Derivation("log of a sum", sp.Eq(sp.log(t + 1), sp.log(t)), sp.log(t + 1),
+                 [Step("=", sp.log(t) + sp.log(1), "log(a + b) = log a + log b"),
+                  Step("=", sp.log(t), "log 1 = 0")])
+'''
+
+
+def test_python_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.py"
+    path.write_text(PYTHON)
+    chains = read(path)
+    assert [c.derivation.title for c in chains] == ["log of a square", "log of a sum"]
+    assert chains[0].lines == [6] and chains[1].lines == [8, 9]
+    verdicts = [[s.verdict for s in c.derivation.check().steps] for c in chains]
+    assert verdicts == [[Verdict.PROVED], [Verdict.REFUTED, Verdict.PROVED]]
+
+
+def test_python_file_errors(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("x = 1\nraise RuntimeError('boom')\n")
+    with pytest.raises(ParseError, match="line 2, column 1: running the file raised "
+                                         "RuntimeError: boom"):
+        read(path)
+    path.write_text("x = (\n")
+    with pytest.raises(ParseError, match="line 1"):
+        read(path)
+    path.write_text("x = 1\n")
+    with pytest.raises(ParseError, match="expected Derivation objects"):
+        read(path)
+
+
+# ------------------------------------------------------------------ the CLI
+def test_cli_exit_codes_and_lines(capsys: pytest.CaptureFixture,
+                                  tmp_path: Path) -> None:
+    corpus = Path(__file__).parent / "check_corpus"
+    assert main(["check", str(corpus / "log_of_product.tex")]) == 0
+    assert main(["check", str(corpus / "kl_arguments_swapped.tex")]) == 1
+    out = capsys.readouterr().out
+    assert "kl_arguments_swapped.tex:6: step 2 (=) refuted: numeric counterexample" in out
+    bad = tmp_path / "bad.tex"
+    bad.write_text("\\begin{align*}\n a &= \\log(\n\\end{align*}\n")
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.tex: line 3, column 1: expected" in err
+    assert main(["check", str(tmp_path / "missing.tex")]) == 2
+
+
+def test_cli_json_and_latex(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    src = Path(__file__).parent / "check_corpus" / "entropy_dropped_minus.tex"
+    out = tmp_path / "annotated.tex"
+    assert main(["check", str(src), "--json", "--latex", str(out)]) == 1
+    (chain,) = json.loads(capsys.readouterr().out)
+    assert [(s["line"], s["verdict"]) for s in chain["steps"]] == [
+        (5, "proved"), (6, "proved"), (7, "refuted")]
+    tex = out.read_text()
+    assert tex.count(r"\vrefuted{}") >= 1 and r"\textbf{(3), line 7}~\vrefuted{}" in tex
+    assert r"\begin{document}" in tex and tex.rstrip().endswith(r"\end{document}")
+    # the annotated file reads back to the same chain
+    (again,) = read_latex(tex)
+    assert [s.op for s in again.derivation.steps] == ["=", "=", "="]
+    assert main(["check", str(src), "--latex", str(out)]) == 2  # exists: needs --force
+    assert "exists" in capsys.readouterr().err
+    assert main(["check", str(src), "--latex", str(out), "--force"]) == 1
