@@ -1,5 +1,5 @@
 """The worksheet's identities, one module per topic, in worksheet order."""
 
-from derive.identities import kl, reparam
+from derive.identities import elbo, kl, reparam
 
-IDENTITIES = [*kl.IDENTITIES, *reparam.IDENTITIES]
+IDENTITIES = [*kl.IDENTITIES, *elbo.IDENTITIES, *reparam.IDENTITIES]
