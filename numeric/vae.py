@@ -252,7 +252,7 @@ def build(config: VAEConfig, *, device: str = "cpu") -> VAE:
 def save_checkpoint(path: Path, model: VAE, config: VAEConfig, losses: list[float]) -> None:
     """Write the config, the weights and the loss curve to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     state = {k: v.cpu() for k, v in model.state_dict().items()}
     torch.save({"config": asdict(config), "state_dict": state, "losses": losses}, tmp)
     tmp.replace(path)  # atomic: a reader never sees half a file
@@ -290,8 +290,9 @@ def trained_vae(config: VAEConfig, *, device: str = "cpu", use_cache: bool = Tru
         model, _, losses = load_checkpoint(path, device=device)
     else:
         model = build(config, device=device)
-        losses = train(model, load_digits_split().x_train, config, device=device,
-                       progress=progress)
+        with torch.enable_grad():  # callers may hold torch.no_grad()
+            losses = train(model, load_digits_split().x_train, config, device=device,
+                           progress=progress)
         if use_cache:
             save_checkpoint(path, model, config, losses)
     model.eval()
