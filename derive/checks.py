@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from sympy.calculus.util import continuous_domain
 
 from derive.assumptions import Assumptions
 from derive.definitions import unfold
@@ -154,7 +155,10 @@ def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
         if interval is not None:
             bad = sp.Le(e, 0) if strict else sp.Lt(e, 0)
             try:
-                if sp.solveset(bad, s, interval) == sp.S.EmptySet:
+                # solveset skips points where e is undefined (1/x > 0 "on [0, 1]"): insist
+                # that e is continuous, hence defined, on the whole interval.
+                if (continuous_domain(e, s, interval) == interval
+                        and sp.solveset(bad, s, interval) == sp.S.EmptySet):
                     return f"solveset on {s} in {interval}"
             except (NotImplementedError, ValueError, TypeError):
                 return None
