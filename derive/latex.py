@@ -46,6 +46,11 @@ MATHJAX_MARK = {Verdict.PROVED: r"{\color{green}{\checkmark\ \text{proved}}}",
 _DENSITY_NAME = re.compile(r"([A-Za-z]+)_([A-Za-z]+)(?:\|([A-Za-z]+))?")  # p_x|z, p_xz, p_z
 
 
+def _tall(tex: str) -> bool:
+    """Taller than a letter: fractions, sums, integrals need \\left( \\right)."""
+    return any(cmd in tex for cmd in (r"\frac", r"\sum", r"\int", r"\prod"))
+
+
 def _named_density(f: sp.Expr) -> re.Match | None:
     """The name's parts when f is p_x|z(z)-style: every argument is one of the named letters."""
     m = _DENSITY_NAME.fullmatch(f.func.__name__)
@@ -97,14 +102,17 @@ class DerivePrinter(LatexPrinter):
 
     def _print_KL(self, expr: sp.Expr) -> str:
         p, q = self._names(expr)
+        if _tall(p + q):
+            return rf"D_{{\mathrm{{KL}}}}\mathopen{{}}\left({p}\,\middle\|\,{q}\right)"
         return rf"D_{{\mathrm{{KL}}}}({p}\,\|\,{q})"
 
     def _print_Entropy(self, expr: sp.Expr) -> str:
-        return rf"H({self._names(expr)[0]})"
+        (p,) = self._names(expr)
+        return rf"H\mathopen{{}}\left({p}\right)" if _tall(p) else rf"H({p})"
 
     def _print_CrossEntropy(self, expr: sp.Expr) -> str:
         p, q = self._names(expr)
-        return rf"H({p}, {q})"
+        return rf"H\mathopen{{}}\left({p}, {q}\right)" if _tall(p + q) else rf"H({p}, {q})"
 
 
     def _print_Expectation(self, expr: sp.Expr) -> str:
@@ -151,7 +159,8 @@ _GREEK_RE = "|".join(_GREEK)
 _MATH_TOKEN = re.compile(
     r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_\{[^{}$%#&\\]*\}|\bsum_[A-Za-z0-9]+\b|\blog2\b|\beps\b|\bgrad\b|~|\*"
     r"|\^(?:\w+|\([^()]*\))|\bd(?:" + _GREEK_RE + r")\b"
-    r"|\b[A-Za-z](?:_[A-Za-z0-9]+)+\b|\b(?:" + _GREEK_RE + r")\b|[" +
+    r"|\b(?:[A-Za-z]|" + _GREEK_RE + r")(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+_\{[^{}$%#&\\]*\}"
+    r"|\b(?:" + _GREEK_RE + r")\b|[" +
     "".join(_UNICODE) + "]")
 
 
@@ -169,6 +178,9 @@ def _token_math(tok: str) -> str:
         return _UNICODE[tok]
     if tok in _GREEK:
         return "\\" + tok
+    if tok.endswith("}") and "_{" in tok and not tok.startswith("sum_"):  # E_{p(z|x)}
+        name, _, sub = tok.partition("_{")
+        return _token_math(name) + "_{" + sub
     if tok.startswith("sum_{"):
         return r"\sum_" + tok[4:]
     if tok.startswith("sum_"):
