@@ -227,8 +227,8 @@ def _train(model: VAE, x_train: np.ndarray | Tensor, config: VAEConfig, *, devic
     losses = []
     bar = tqdm(range(config.epochs), desc="train VAE", unit="epoch", disable=not show)
     for _ in bar:
-        total = torch.zeros((), device=device)
         perm = torch.randperm(x.shape[0], generator=generator, device=device)
+        batch_losses = []
         for batch in perm.split(config.batch_size):
             xb = x[batch]
             logits, mu, logvar, _ = model(xb, generator=generator)
@@ -236,8 +236,9 @@ def _train(model: VAE, x_train: np.ndarray | Tensor, config: VAEConfig, *, devic
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            total += loss.detach() * xb.shape[0]
-        losses.append(float(total) / x.shape[0])
+            batch_losses.append(loss.detach())
+        sizes = torch.tensor([len(b) for b in perm.split(config.batch_size)], device=device)
+        losses.append(float((torch.stack(batch_losses) * sizes).sum()) / x.shape[0])
         bar.set_postfix(loss=f"{losses[-1]:.2f}")
     return losses
 

@@ -103,7 +103,7 @@ def sample(out: Path = FIGURES / "vae_samples.png", n: int = 64, seed: int = 0,
     cols = math.ceil(math.sqrt(n))
     return _grid(x.numpy(), math.ceil(n / cols), cols, Path(out),
                  f"{n} new digits: z ~ N(0, I), x ~ Binomial(16, p(z)); "
-                 f"latent {config.latent_dim}, seed {seed}")
+                 f"latent {config.latent_dim}, {config.epochs} epochs, seed {seed}")
 
 
 def train(latent_dim: int = 16, epochs: int | None = None, seed: int = 0, device: str | None = None,
@@ -220,7 +220,8 @@ def bound_tables(long: bool = False, points: int | None = None, seed: int = 0) -
         lines += ["", f"Active units (Var_x mu_u(x) > 0.01): {active_units(model, x)} of 16.", ""]
         model2, config2, _ = _model(2, long)
         fig = latent2_figures(model2, x, seed=seed)
-    log_px = float(fig["quadrature"].final.log_px.mean())
+    quad = fig["quadrature"]
+    log_px = float(quad.final.log_px.mean())
     means = {k: float(v.mean()) for k, v in fig["bounds"].items()}
     closed = gap_closed(means, log_px)
     kl = float(fig["quadrature"].final.kl.mean())
@@ -229,12 +230,34 @@ def bound_tables(long: bool = False, points: int | None = None, seed: int = 0) -
               "| bound | value | share of the gap log p(x) - ELBO closed |", "|---|---|---|",
               f"| ELBO | {means['ELBO']:.3f} | 0 |"]
     lines += [f"| {k} | {means[k]:.3f} | {100 * closed[k]:.1f}% |" for k in closed]
-    lines += [f"| log p(x) | {log_px:.3f} | 100% |"]
+    lines += [f"| log p(x) | {log_px:.3f} | 100% |", "",
+              "Quadrature refinements (grid n, largest change in nats): "
+              + ", ".join(f"({n}, {c:.2g})" for n, c in quad.history)
+              + f"; converged: {quad.converged}; posterior mass on the box's rim <= "
+              f"{float(quad.final.rim_mass.max()):.1e}"]
+    return "\n".join(lines)
+
+
+def verify(ids: list[str]) -> str:
+    """Run confirm_2e / 2f / 2g and report each confirmation and the time it took."""
+    import time
+
+    from numeric import vae_checks
+
+    lines = []
+    for id_ in ids:
+        fn = getattr(vae_checks, f"confirm_{id_}", None)
+        if fn is None:
+            raise ValueError(f"no VAE confirmation {id_!r}: choose from 2e, 2f, 2g")
+        start = time.perf_counter()
+        results = fn()
+        lines.append(f"{id_}: {time.perf_counter() - start:.1f} s")
+        lines += [f"  [{'PASS' if c.passed else 'FAIL'}] {c.name}: {c.summary}" for c in results]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m numeric.vae_commands {forward,sample,train,latent,recon,tables}`."""
+    """`python -m numeric.vae_commands {forward,sample,train,latent,recon,tables,verify}`."""
     parser = argparse.ArgumentParser(prog="python -m numeric.vae_commands")
     sub = parser.add_subparsers(dest="verb", required=True)
     p = sub.add_parser("forward")
@@ -261,6 +284,8 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("tables")
     p.add_argument("--long", action="store_true")
     p.add_argument("--points", type=int, default=None)
+    p = sub.add_parser("verify")
+    p.add_argument("ids", nargs="*", default=["2e", "2f", "2g"])
     a = parser.parse_args(argv)
     if a.verb == "forward":
         print(forward(a.batch_size, a.seed))
@@ -273,8 +298,10 @@ def main(argv: list[str] | None = None) -> None:
         print(latent_plot(a.out, a.long))
     elif a.verb == "recon":
         print(reconstructions(a.out, long=a.long))
-    else:
+    elif a.verb == "tables":
         print(bound_tables(a.long, a.points))
+    else:
+        print(verify(a.ids))
 
 
 if __name__ == "__main__":
