@@ -175,12 +175,8 @@ class Expectation(sp.Expr):
         if self.is_abstract:
             return sp.Integral(self.law * f, *[(v, -sp.oo, sp.oo) for v in zs])
         coords = self.law.coordinates
-        poly = _as_poly(f, zs)
-        if poly is not None:
-            return sp.Add(*[coeff * sp.Mul(*[c.moment(k) for c, k in zip(coords, monom,
-                                                                           strict=True)])
-                            for monom, coeff in poly.terms()])
         out, rest = sp.S.Zero, sp.S.Zero
+        # expand + as_independent: much faster than Poly(f, z) with symbolic coefficients.
         for term in sp.Add.make_args(sp.expand(f)):
             const, dep = term.as_independent(*zs, as_Add=False)
             powers = _monomial(dep, zs)
@@ -205,18 +201,6 @@ class Expectation(sp.Expr):
             r"\left(" + ", ".join(printer._print(v) for v in zs) + r"\right)"
         return (rf"\mathbb{{E}}_{{{z}\sim {_law_name(self.law, printer)}}}"
                 rf"\left[{printer._print(self.function)}\right]")
-
-
-def _as_poly(f: sp.Expr, zs: tuple) -> sp.Poly | None:
-    """f as a polynomial in zs, or None when some term is not polynomial in them."""
-    try:
-        poly = sp.Poly(f, *zs)
-    except sp.PolynomialError:
-        return None
-    # Poly accepts, e.g., 1/z as a coefficient generator; insist the coefficients are z-free.
-    if any(c.has(*zs) for c in poly.coeffs()):
-        return None
-    return poly
 
 
 def _monomial(dep: sp.Expr, zs: tuple) -> tuple[int, ...] | None:
