@@ -158,7 +158,7 @@ _ESCAPE = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r
 _GREEK_RE = "|".join(_GREEK)
 _MATH_TOKEN = re.compile(
     r"D_KL|<=|>=|!=|->|\|\||\boo\b|\bsum_\{[^{}$%#&\\]*\}|\bsum_[A-Za-z0-9]+\b|\blog2\b|\beps\b|\bgrad\b|~|\*"
-    r"|\^(?:\w+|\([^()]*\))|\bd(?:" + _GREEK_RE + r")\b"
+    r"|\^(?:-?\w+|\([^()]*\))|\bd(?:" + _GREEK_RE + r")\b"
     r"|\b(?:[A-Za-z]|" + _GREEK_RE + r")(?:_[A-Za-z0-9]+)+\b|\b[A-Za-z]+_\{[^{}$%#&\\]*\}"
     r"|\b(?:" + _GREEK_RE + r")\b|[" +
     "".join(_UNICODE) + "]")
@@ -178,14 +178,19 @@ def _token_math(tok: str) -> str:
         return _UNICODE[tok]
     if tok in _GREEK:
         return "\\" + tok
-    if tok.endswith("}") and "_{" in tok and not tok.startswith("sum_"):  # E_{p(z|x)}
+    if tok.endswith("}") and "_{" in tok and not tok.startswith("sum_"):  # E_{z~q}
         name, _, sub = tok.partition("_{")
-        return _token_math(name) + "_{" + sub
+        return _token_math(name) + "_{" + _inner_math(sub[:-1]) + "}"
     if tok.startswith("sum_{"):
-        return r"\sum_" + tok[4:]
+        return r"\sum_{" + _inner_math(tok[5:-1]) + "}"
     if tok.startswith("sum_"):
         return r"\sum_{" + tok[4:] + "}"
     return LatexPrinter().doprint(sp.Symbol(tok))
+
+
+def _inner_math(text: str) -> str:
+    """A subscript's text, already in maths: its tokens (~, ||, <=, Greek) as maths."""
+    return _MATH_TOKEN.sub(lambda m: _token_math(m.group()) + " ", text).rstrip()
 
 
 def prose(text: str) -> str:
