@@ -509,7 +509,9 @@ def identity_section(report: object, *, root: Path, out_dir: Path, with_plots: b
                      heading: str = "section") -> str:
     """An identity's title, derivations, checks and plots (the body of its documents)."""
     ident = report.identity
-    out = [rf"\{heading}{{{ident.id}: {prose(ident.title)}}}\label{{id:{ident.id}}}",
+    title = f"{ident.id}: {prose(ident.title)}"  # the ID is the number: no section counter
+    out = [rf"\{heading}*{{{title}}}\addcontentsline{{toc}}{{{heading}}}{{{title}}}"
+           rf"\label{{id:{ident.id}}}",
            rf"Worksheet part {prose(ident.part)}, alias \texttt{{{prose(ident.alias)}}}. "
            rf"Verdict: {MARK.get(report.proof_verdict)} for the derivations"
            + (f"; {prose(ident.summary)}." if ident.summary else "."), ""]
