@@ -44,7 +44,7 @@ VARIANTS = {"varepsilon": "epsilon", "varphi": "phi", "vartheta": "theta", "varr
 SKIP = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle",
         r"\textstyle", r"\limits", r"\nolimits", r"\fitmath", r"\big", r"\Big", r"\bigg",
         r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\nonumber",
-        r"\notag", "~", "&"}
+        r"\notag", "~", "&", r"\mathopen", r"\mathclose", r"\middle"}
 FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\sin": sp.sin, r"\cos": sp.cos,
              r"\tan": sp.tan, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
 OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\langle": r"\rangle"}
@@ -364,6 +364,8 @@ class _Parser:
             self.expect("}")
             if isinstance(inner, (sp.Symbol, sp.IndexedBase)) and self.at("_"):
                 return self.after_name(inner, None)
+            if inner is sp.pi and self.at("_"):  # {\pi}_{k}: the vector pi
+                return self.after_name(sp.Symbol("pi"), None)
             return inner
         if t.text in ("(", "[") or t.text == r"\left":
             if t.text == r"\left" and self.peek(1).text == ".":
@@ -466,7 +468,7 @@ class _Parser:
         sub = None
         if self.at("_"):
             self.next()
-            sub = self.subscript()
+            sub = self.subscript(word)
         power = None
         if self.at("^") and self.application_after_power():
             self.next()
@@ -504,11 +506,19 @@ class _Parser:
         nxt, after = self.peek(k + 1), self.peek(k + 2)
         return nxt.text == "{" and after.text == r"\left"
 
-    def subscript(self) -> tuple | str:
-        """An index (a tuple ('index', expr)) or a name part (a string: theta_1, q_phi)."""
+    def subscript(self, word: str = "") -> tuple | str:
+        """An index (a tuple ('index', expr)) or a name part (a string: theta_1, q_phi, p_xz)."""
         if self.at("{"):
             start = self.k
             self.next()
+            letters = []
+            while self.peek(len(letters)).kind in ("letter", "number"):
+                letters.append(self.peek(len(letters)).text)
+            if len(letters) > 1 and self.peek(len(letters)).text == "}" and \
+                    f"{word}_{''.join(letters)}" in self.ctx.names:
+                for _ in range(len(letters) + 1):
+                    self.next()
+                return "".join(letters)  # a declared name such as p_xz
             t = self.peek()
             if self.peek(1).text == "}" and (t.kind in ("letter", "number") or
                                             t.text[1:] in GREEK | set(VARIANTS)):
@@ -541,7 +551,34 @@ class _Parser:
         if not self.open_paren() or self.open_paren() == "]" or self.peek().text == r"\left" \
                 and self.peek(1).text != "(":
             return False
-        return self.ctx.is_function(full) or word in FUNCTION_LETTERS or "_" in full
+        # f(x) as a student writes it; SymPy prints a product g \left(x\right) with \left,
+        # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
+        if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
+            return True
+        return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
+            k.startswith(full + "_") and isinstance(v, UndefinedFunction)
+            for k, v in self.ctx.names.items()))
+
+    def conditional_ahead(self) -> bool:
+        """Is there a \\mid at the top level of the parenthesis that follows?"""
+        depth, k = 0, 0
+        while True:
+            t = self.peek(k)
+            if t.kind == "end":
+                return False
+            if t.text in ("(", "[", "{", r"\left"):
+                depth += 1
+                k += 1 if t.text != r"\left" else 2
+                continue
+            if t.text in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth <= 0:
+                    return False
+                k += 1 if t.text != r"\right" else 2
+                continue
+            if depth == 1 and t.text in (r"\mid", "|"):
+                return True
+            k += 1
 
     def application(self, name: str) -> sp.Expr:
         braced = self.at("{")
@@ -552,6 +589,12 @@ class _Parser:
             self.expect("}")
         if given:
             return self.conditional(name, args, given)
+        if all(isinstance(a, sp.Symbol) for a in args):
+            # `derive latex` prints the density p_xz(z) as p(x, z): names by variables
+            key = f"{name}_{''.join(map(str, args))}"
+            if isinstance(self.ctx.names.get(key), UndefinedFunction):
+                inner = [a for a in args if a in self.bound]
+                return self.ctx.names[key](*(inner or args))
         f = self.ctx.function(name)
         return f(*args)
 
@@ -569,7 +612,7 @@ class _Parser:
         return args, given
 
     def conditional(self, name: str, args: list, given: list) -> sp.Expr:
-        """p(x | z): the function `p_x|z` of the variables bound here (all, if none is)."""
+        """p(x | z): the function `p_x|z` of the variables bound here (else of x)."""
         every = args + given
         if not all(isinstance(a, sp.Symbol) for a in every):
             t = self.peek()
@@ -577,7 +620,7 @@ class _Parser:
         key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
-        return f(*(inner or every))
+        return f(*(inner or args))
 
     def after_name(self, obj: sp.Expr, word: str | None) -> sp.Expr:
         if self.at("_"):
@@ -751,19 +794,21 @@ class _Parser:
             raise self.fail("a subscript z \\sim q: \\mathbb{E}_{z \\sim q}[...]")
         self.next()
         self.expect("{", "'{' after \\mathbb{E}_")
-        z = self.atom()
-        if not isinstance(z, sp.Symbol):
+        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if not all(isinstance(v, sp.Symbol) for v in z):
             raise self.fail("a variable before \\sim", t)
+        z = z[0] if len(z) == 1 else tuple(z)
         self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
         law = self.law(z)
         self.expect("}")
         if not self.open_paren():
             raise self.fail("[ or ( after \\mathbb{E}_{...}")
-        self.bound.append(z)
+        zs = list(z) if isinstance(z, tuple) else [z]
+        self.bound += zs
         try:
             body = self.delimited(self.expr)
         finally:
-            self.bound.pop()
+            del self.bound[len(self.bound) - len(zs):]
         from derive.expectation import Expectation
 
         try:
@@ -771,8 +816,21 @@ class _Parser:
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
 
-    def law(self, z: sp.Symbol) -> sp.Basic:
+    def law(self, z: sp.Symbol | tuple) -> sp.Basic:
         t = self.peek()
+        if t.text == r"\mathcal" and isinstance(z, tuple):  # N(a, u) \otimes N(b, w)
+            from derive.expectation import DiagNormal
+
+            laws = [self.law(z[0])]
+            while self.at(r"\otimes"):
+                self.next()
+                laws.append(self.law(z[0]))
+            try:
+                return DiagNormal(laws)
+            except ValueError as exc:
+                raise ParseError(str(exc), t.line, t.column) from None
+        if isinstance(z, tuple):
+            raise self.fail("a product of normal laws for several variables", t)
         if t.text == r"\mathcal":
             self.next()
             if self.raw_group() != "N":
@@ -810,6 +868,11 @@ class _Parser:
         p, q = self.delimited(self.kl_args)
         from derive.definitions import KL
 
+        # D_KL(q || p(z)): a density named alone takes the other one's variable
+        if isinstance(p, UndefinedFunction) and isinstance(q, AppliedUndef):
+            p = p(*q.args)
+        if isinstance(q, UndefinedFunction) and isinstance(p, AppliedUndef):
+            q = q(*p.args)
         lp, lq = self.law_limits(p, t), self.law_limits(q, t)
         return KL(lp[0], lq[0], self.same_limits(lp[1], lq[1], t))
 
@@ -861,6 +924,11 @@ class _Parser:
                 return p, (p.indices[0], 1, d.size)
         if isinstance(p, AppliedUndef) and len(p.args) == 1 and isinstance(p.args[0], sp.Symbol):
             return p, (p.args[0], -sp.oo, sp.oo)
+        if isinstance(p, sp.Expr):  # an expression in the entries of distributions over j
+            indices = {ix for e in p.atoms(sp.Indexed) for ix in e.indices}
+            for d in self.ctx.distributions.values():
+                if indices == {d.index}:
+                    return p, (d.index, 1, d.size)
         raise ParseError(f"{p} is not a declared distribution or density (declare it: "
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
 

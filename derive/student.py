@@ -130,13 +130,8 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
         if end < 0:
             line, col = _line_col(text, m.start())
             raise ParseError(f"expected {end_tag} for this \\begin", line, col)
-        if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement
-            start, steps = _rows(text, m.end(), end, header)
-            if len(steps) != 1:
-                raise ParseError("expected one relation in the statement",
-                                 *_line_col(text, m.end()))
-            op, rhs, _, _ = steps[0]
-            pending["statement_rel"] = _REL[op](start, rhs, evaluate=False)
+        if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement,
+            pending["statement_span"] = (m.end(), end)  # read after the Assuming: items
         else:
             chains.append(_chain(text, m.end(), end, header, pending))
             pending = {}
@@ -385,6 +380,12 @@ def _rows(text: str, start: int, end: int, header: _Header
 
 def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
     """One environment's chain, as a Derivation with each step's line."""
+    if "statement_span" in pending:
+        a, b = pending["statement_span"]
+        lhs, got = _rows(text, a, b, header)
+        if len(got) != 1:
+            raise ParseError("expected one relation in the statement", *_line_col(text, a))
+        pending["statement_rel"] = _REL[got[0][0]](lhs, got[0][1], evaluate=False)
     first, steps = _rows(text, start, end, header)
     exprs = [first]
     by: dict[int, str] = {}  # line -> `% by:` written on that line

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sympy.core.function import AppliedUndef
 
 from derive.catalogue import all_identities
@@ -218,3 +220,16 @@ def test_cli_json_and_latex(capsys: pytest.CaptureFixture, tmp_path: Path) -> No
     assert main(["check", str(src), "--latex", str(out)]) == 2  # exists: needs --force
     assert "exists" in capsys.readouterr().err
     assert main(["check", str(src), "--latex", str(out), "--force"]) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([r"\begin{align*}", r"\end{align*}", "&", "=", r"\le", r"\\",
+                                 "a", "x_i", r"\sum_i", "% assume: ", "% by: jensen", "\n",
+                                 "p_i > 0", r"\frac{1}{2}", "(", "}", ",", r"\in (0, 1)",
+                                 "% statement: ", "H(p)", "% title: t", r"\log"]),
+                max_size=30).map(" ".join))
+def test_fuzz_reader_only_parse_errors(text: str) -> None:
+    try:
+        read_latex(text)
+    except ParseError as exc:
+        assert "\n" not in str(exc)

@@ -150,3 +150,21 @@ def test_fuzz_only_parse_errors(text: str) -> None:
         parse_chain(text, ctx)
     except ParseError as exc:
         assert "\n" not in str(exc) and str(exc).startswith("line ")
+
+
+def test_products_of_normal_laws_and_densities_named_by_variables() -> None:
+    from derive.expectation import DiagNormal
+
+    e = parse_latex(r"\mathbb{E}_{\left(z_{1}, z_{2}\right)\sim \mathcal{N}\left(0, 1\right) "
+                    r"\otimes \mathcal{N}\left(a, 2\right)}\left[z_{1} z_{2}\right]")
+    assert isinstance(e.law, DiagNormal) and len(e.variables) == 2
+    assert e.unfold() == 0
+    z = sp.Symbol("z", real=True)
+    lik = sp.Function("p_x|z", positive=True)
+    ctx = Context(names={"p_x|z": lik, "z": z})
+    got = parse_latex(r"\mathbb{E}_{z\sim q}\left[\log{\left(p\left(x \mid z\right) \right)}"
+                      r"\right]", ctx)
+    assert got.function == sp.log(lik(z))  # a function of the bound variable only
+    # g \left(x\right) is a product (SymPy's print); g(x) an application (a student's)
+    assert parse_latex(r"g_{12} \left(x + 1\right)") == sp.Symbol("g_12", real=True) * (x + 1)
+    assert parse_latex(r"g(x)") == sp.Function("g", real=True)(x)
