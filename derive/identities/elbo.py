@@ -75,8 +75,8 @@ def abstract_gap(assumptions: Assumptions = BAYES) -> list[Derivation]:
          Step("=", E(sp.log(lik(z))) + E(sp.log(prior(z) / q(z))) + E(sp.log(q(z) / post(z))),
               "linearity of the expectation", uses=("each expectation is finite",)),
          Step("=", E(sp.log(lik(z))) - KL(q(z), prior(z), LIM) + KL(q(z), post(z), LIM),
-              "definition of D_KL(q || p) = E_q[log q / p]; log(p/q) = -log(q/p)"),
-         Step("=", elbo + gap, "the worksheet's L")],
+              "definition of D_KL(q || p) = E_q[log q / p]; log(p/q) = -log(q/p); "
+              "this is the worksheet's L plus the gap")],
         assumptions)
     bound = Derivation(
         "L <= log p(x): the gap D_KL(q(z|x) || p(z|x)) is >= 0 (Gibbs, identity 1c)",
