@@ -23,7 +23,7 @@ import sys
 import time
 
 NAIVE = r"""
-import json, time
+import json, sys, time
 import sympy as sp
 z, w, b, x, m = sp.symbols("z w b x m", real=True)
 s, v = sp.symbols("s v", positive=True)
@@ -34,13 +34,15 @@ post = pdf(z, w * (x - b) / (s**2 + w**2), s**2 / (s**2 + w**2))
 log_px = sp.log(pdf(x, b, w**2 + s**2))
 start = time.perf_counter()
 cpu = time.process_time()
-stage = "integrate E_q[log p(x|z)]"
+def stage(name):
+    print(f"{time.process_time() - cpu:.1f} s CPU: {name}", file=sys.stderr, flush=True)
+stage("integrate E_q[log p(x|z)]")
 e_lik = sp.integrate(q * sp.log(lik), (z, -sp.oo, sp.oo))
-stage = "integrate KL(q || p(z))"
+stage("integrate KL(q || p(z))")
 kl_prior = sp.integrate(q * sp.log(q / prior), (z, -sp.oo, sp.oo))
-stage = "integrate KL(q || p(z|x))"
+stage("integrate KL(q || p(z|x))")
 kl_post = sp.integrate(q * sp.log(q / post), (z, -sp.oo, sp.oo))
-stage = "simplify the residual"
+stage("simplify the residual")
 residual = sp.simplify(log_px - (e_lik - kl_prior) - kl_post)
 print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
                   "zero": bool(residual == 0),
@@ -112,15 +114,25 @@ def naive_route(cap: float) -> dict[str, object]:
     try:
         out = subprocess.run([sys.executable, "-c", NAIVE], capture_output=True, text=True,
                              timeout=20 * cap_s, check=False, preexec_fn=limit)
-    except subprocess.TimeoutExpired:  # run() has killed and reaped the child
-        return {"finished": False, "seconds": time.perf_counter() - start, "cpu": child_cpu()}
+    except subprocess.TimeoutExpired as exc:  # run() has killed and reaped the child
+        return {"finished": False, "seconds": time.perf_counter() - start, "cpu": child_cpu(),
+                "stage": _last_stage(exc.stderr)}
     wall = time.perf_counter() - start
     if out.returncode == -signal.SIGXCPU:
-        return {"finished": False, "seconds": wall, "cpu": child_cpu()}
+        return {"finished": False, "seconds": wall, "cpu": child_cpu(),
+                "stage": _last_stage(out.stderr)}
     if out.returncode != 0:
         return {"finished": False, "seconds": wall, "cpu": child_cpu(),
                 "error": out.stderr.strip()[-300:]}
     return {"finished": True, "wall_seconds": wall, **json.loads(out.stdout)}
+
+
+def _last_stage(stderr: str | bytes | None) -> str:
+    """The last stage the child reported (it prints one line per stage it starts)."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors="replace")
+    lines = [ln for ln in (stderr or "").splitlines() if "s CPU: " in ln]
+    return lines[-1] if lines else "before the first stage"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         note = f" ({naive['error']})" if "error" in naive else ""
         print(f"naive integrate, scalar ELBO gap: did not finish within the {args.cap:g} s "
-              f"CPU cap ({naive['cpu']:.1f} s CPU, {naive['seconds']:.1f} s wall){note}")
+              f"CPU cap ({naive['cpu']:.1f} s CPU, {naive['seconds']:.1f} s wall){note}; "
+              f"stopped in the stage started at {naive.get('stage', '?')}")
         bound = ">= "
     for label, mine in (("moments, same task", moments["cpu"]),
                         ("scalar 2b proofs", sym["scalar_cpu"]),
