@@ -31,6 +31,18 @@ RELATIONS = ("=", "<=", "<", ">=", ">")
 _REL = {"=": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
 
 
+def expression(value: object, what: str) -> sp.Expr:
+    """value as a SymPy expression, or a one-line ValueError naming `what` it should be."""
+    try:
+        e = sp.sympify(value)
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError):
+        raise ValueError(f"{what} {value!r} is not a SymPy expression") from None
+    if not isinstance(e, sp.Expr):
+        raise ValueError(f"{what} must be a SymPy expression, not {type(value).__name__} "
+                         f"{value!r}")
+    return e
+
+
 @dataclass(frozen=True)
 class Step:
     """One link `... op expr` of a chain, justified by words (a rewrite) or a lemma."""
@@ -41,9 +53,14 @@ class Step:
     uses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.op not in RELATIONS:
+        if not isinstance(self.op, str) or self.op not in RELATIONS:
             raise ValueError(f"step relation {self.op!r} is not one of {', '.join(RELATIONS)}")
-        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "expr", expression(self.expr, "a step's expression"))
+        if not isinstance(self.by, (str, LemmaUse)):
+            raise ValueError(f"a step's justification must be text or a lemma instance, "
+                             f"not {type(self.by).__name__}")
+        if isinstance(self.uses, str) or not all(isinstance(u, str) for u in self.uses):
+            raise ValueError("a step's `uses` must be a tuple of strings (side conditions)")
         object.__setattr__(self, "uses", tuple(self.uses))
 
     @property
@@ -125,10 +142,21 @@ class Derivation:
         if not self.steps:
             raise ValueError("a derivation needs at least one step")
         object.__setattr__(self, "steps", tuple(self.steps))
-        object.__setattr__(self, "start", sp.sympify(self.start))
+        if not isinstance(self.title, str):
+            raise ValueError(f"a derivation's title must be text, not {type(self.title).__name__}")
+        for k, step in enumerate(self.steps, start=1):
+            if not isinstance(step, Step):
+                raise ValueError(f"step {k} is a {type(step).__name__}, not a Step")
+        object.__setattr__(self, "start", expression(self.start, "the start of a derivation"))
         chain_relation([s.op for s in self.steps])
         if not isinstance(self.statement, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
             raise ValueError("the statement must be a relation: Eq, Le, Lt, Ge or Gt")
+        if not isinstance(self.assumptions, Assumptions):
+            raise ValueError(f"assumptions must be an Assumptions, not "
+                             f"{type(self.assumptions).__name__}")
+        if (isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float))
+                or not 0 < self.seconds < float("inf")):
+            raise ValueError(f"seconds must be a positive finite number, got {self.seconds!r}")
 
     def _repr_latex_(self) -> str:
         """Jupyter shows the chain (unchecked: call `check()` for the verdicts)."""
