@@ -362,7 +362,8 @@ class _Parser:
             self.next()
             inner = self.expr()
             self.expect("}")
-            if isinstance(inner, (sp.Symbol, sp.IndexedBase)) and self.at("_"):
+            if isinstance(inner, (sp.Symbol, sp.IndexedBase, UndefinedFunction)) and \
+                    self.at("_"):
                 return self.after_name(inner, None)
             if inner is sp.pi and self.at("_"):  # {\pi}_{k}: the vector pi
                 return self.after_name(sp.Symbol("pi"), None)
@@ -514,8 +515,9 @@ class _Parser:
             letters = []
             while self.peek(len(letters)).kind in ("letter", "number"):
                 letters.append(self.peek(len(letters)).text)
-            if len(letters) > 1 and self.peek(len(letters)).text == "}" and \
-                    f"{word}_{''.join(letters)}" in self.ctx.names:
+            after = self.peek(len(letters) + 1).text
+            if len(letters) > 1 and self.peek(len(letters)).text == "}" and (
+                    f"{word}_{''.join(letters)}" in self.ctx.names or after in ("{", "(")):
                 for _ in range(len(letters) + 1):
                     self.next()
                 return "".join(letters)  # a declared name such as p_xz

@@ -66,6 +66,12 @@ class _Header:
     facts: list[sp.Rel] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
 
+    def copy(self) -> _Header:
+        ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
+                      dict(self.ctx.densities))
+        return _Header(ctx, dict(self.distributions), list(self.densities),
+                       list(self.intervals), list(self.facts), list(self.rules))
+
     def assumptions(self) -> Assumptions:
         return Assumptions(distributions=tuple(self.distributions.values()),
                            densities=tuple(self.densities), intervals=tuple(self.intervals),
@@ -121,10 +127,12 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
     chains: list[ReadChain] = []
     pos = 0
     pending: dict[str, object] = {}
+    local = header
     for m in _BEGIN.finditer(text):
         if m.start() < pos:
             continue
-        _preamble(text, pos, m.start(), header, pending)
+        carry = local if "statement_span" in pending and local is not header else None
+        local = _preamble(text, pos, m.start(), header, pending, carry) or header
         end_tag = rf"\end{{{m.group(1)}}}"
         end = text.find(end_tag, m.end())
         if end < 0:
@@ -133,7 +141,7 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
         if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement,
             pending["statement_span"] = (m.end(), end)  # read after the Assuming: items
         else:
-            chains.append(_chain(text, m.end(), end, header, pending))
+            chains.append(_chain(text, m.end(), end, local, pending))
             pending = {}
         pos = end + len(end_tag)
     if not chains:
@@ -150,8 +158,14 @@ def _comments(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
                                  text[start:end])]
 
 
-def _preamble(text: str, start: int, end: int, header: _Header, pending: dict) -> None:
-    """Declarations, a title, a statement and `Assuming:` items before a chain."""
+def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
+              local: _Header | None = None) -> _Header | None:
+    """Declarations, a title, a statement and `Assuming:` items before a chain.
+
+    `% assume:` lines go to `header` (they hold for the rest of the file). A derivation
+    printed by `derive latex` (a `\\paragraph`) gets its own copy with its `Assuming:` items,
+    which is returned.
+    """
     for off, key, value in _comments(text, start, end):
         line, col = _line_col(text, off + text[off:].index(":") + 1)
         if key == "assume":
@@ -165,14 +179,30 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict) -
         elif key == "by":
             pending["by_first"] = value.strip()
     region = text[start:end]
-    m = re.search(r"\\paragraph\{(.*)\}", region)
+    if "\\paragraph{" in region:
+        header = header.copy()
+    elif local is not None:  # the items after a long statement
+        header = local
+    else:
+        return None
+    m = re.search(r"\\paragraph\{(.*?)\}(?:~\\v\w+\{\})?\s*$", region, re.M)
     if m and "title" not in pending:
-        pending["title"] = re.sub(r"[${}\\]|mathrm|textgreater|textless", "", m.group(1))
+        pending["title"] = _plain_title(m.group(1))
     m = re.search(r"Statement:\s*\\\[(.*?)\\\]", region, re.S)
     if m:
         pending["statement"] = (m.group(1), *_line_col(text, start + m.start(1)))
     for m in re.finditer(r"\\item (.*)", region):
         _generated_item(m.group(1), header, *_line_col(text, start + m.start(1)))
+    return header
+
+
+def _plain_title(tex: str) -> str:
+    """A printed title back in plain words: $D_{\\mathrm{KL}}$(p $\\|$ q) -> D_KL(p || q)."""
+    for a, b in ((r"\|", "||"), (r"\ge", ">="), (r"\le", "<="), (r"\textgreater{}", ">"),
+                 (r"\textless{}", "<"), (r"\textbar{}", "|"), (r"\mathrm{KL}", "KL"),
+                 (r"\allowbreak{}", ""), (r"\_", "_"), (r"\{", "{"), (r"\}", "}")):
+        tex = tex.replace(a, b)
+    return re.sub(r"[$\\]|\{|\}", "", tex).strip()
 
 
 def _split_items(value: str) -> list[tuple[str, int]]:
@@ -322,7 +352,9 @@ def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
     if m:
         fx = parse_latex(m.group(1), h.ctx, line=line, column=col)
         if isinstance(fx, sp.core.function.AppliedUndef) and len(fx.args) == 1:
-            d = Density(fx.func, fx.args[0])
+            f = sp.Function(fx.func.__name__, positive=True)  # "p(x) > 0 is a density"
+            h.ctx.names[f.__name__] = f
+            d = Density(f, fx.args[0])
             h.ctx.densities[fx.func.__name__] = d
             h.densities.append(d)
         return
@@ -398,6 +430,8 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
              standalone.append((line, value.strip())))
     start_line = _line_col(text, start)[0]
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
+    notes = _step_notes(text, start, end)
+    justification = [j or notes.get(k, "") for k, j in enumerate(justification, start=1)]
     made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "")
             for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
@@ -423,6 +457,25 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line)
+
+
+# How `derive latex` names a lemma in a step's note, and the `% by:` key it stands for.
+_LEMMA_NOTES = (("Jensen's inequality", "jensen"), ("log t $\\le$ t - 1", "log-le-sub-one"),
+                ("log is increasing", "log-monotone"), ("Gibbs' inequality", "gibbs"),
+                ("a declared hypothesis", "hypothesis"))
+
+
+def _step_notes(text: str, start: int, end: int) -> dict[int, str]:
+    """Step k's justification from the notes `derive latex` prints (a lemma's key if any)."""
+    stop = text.find("\\paragraph{", end)
+    region = text[start:stop if stop >= 0 else len(text)]
+    out = {}
+    for m in re.finditer(r"\\textbf\{\((\d+)\)\}~\\v\w+\{\}\\quad by (.*?)(?:\\newline|\}$)",
+                         region, re.M):
+        words = m.group(2)
+        key = next((k for name, k in _LEMMA_NOTES if words.startswith(name)), None)
+        out[int(m.group(1))] = key or re.sub(r"[$\\{}]", "", words)
+    return out
 
 
 def _mixed(ops: list[str]) -> bool:

@@ -233,3 +233,14 @@ def test_fuzz_reader_only_parse_errors(text: str) -> None:
         read_latex(text)
     except ParseError as exc:
         assert "\n" not in str(exc)
+
+
+def test_printed_part_one_reads_back_without_declarations() -> None:
+    """1a-1c as `derive latex` prints them check as proved from the printed text alone:
+    their distributions, densities and lemmas are read from the Assuming items and notes."""
+    ds = [d for i, _, d in DERIVATIONS if i in ("1a", "1b", "1c")]
+    text = "\n".join(derivation_block(unchecked(d)) for d in ds)
+    chains = read_latex(text)
+    assert len(chains) == len(ds)
+    for chain in chains:
+        assert chain.derivation.check().verdict is Verdict.PROVED, chain.derivation.title
