@@ -31,28 +31,37 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import sympy as sp
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from derive.gaussian import KL_TO_STANDARD_NORMAL, LOGVAR, MU
 from numeric.digits import DATA_DIM, N_LEVELS, SPLIT_SEED, TEST_SIZE, load_digits_split
 
 CACHE_ENV = "DERIVE_VERIFY_CACHE"
 LOG_2PI = math.log(2.0 * math.pi)
 
 
+# The formula the proofs check (derive/gaussian.py), doubled exactly so that lambdify prints
+# mu**2 - logvar + exp(logvar) - 1 (4 tensor ops; the halving is done once after the sum).
+TWICE_KL_PER_COORDINATE = sp.expand(2 * KL_TO_STANDARD_NORMAL)
+_TWICE_KL = sp.lambdify((MU, LOGVAR), TWICE_KL_PER_COORDINATE,
+                        modules=[{"exp": torch.exp, "log": torch.log}])
+
+
 def kl_to_standard_normal(mu: Tensor, logvar: Tensor) -> Tensor:
     """KL(N(mu, diag exp(logvar)) || N(0, I)), summed over the last axis.
 
-    -KL = 1/2 sum(1 + log sigma^2 - mu^2 - sigma^2): Kingma & Welling 2014, Appendix B.
-    To be replaced by the formula derived and checked in derive/gaussian.py.
+    -KL = 1/2 sum(1 + log sigma^2 - mu^2 - sigma^2): Kingma & Welling 2014, Appendix B. The
+    expression is derive.gaussian.KL_TO_STANDARD_NORMAL, the one `derive verify` proves.
     """
-    return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(-1)
+    return 0.5 * _TWICE_KL(mu, logvar).sum(-1)
 
 
 def binomial_log_prob(logits: Tensor, x: Tensor, n: int = N_LEVELS) -> Tensor:
     """log Binomial(x; n, sigmoid(logits)) summed over the last axis (pixels), in nats."""
-    log_choose = (math.lgamma(n + 1) - torch.lgamma(x + 1.0) - torch.lgamma(n - x + 1.0))
+    log_choose = math.lgamma(n + 1) - torch.lgamma(x + 1.0) - torch.lgamma((n + 1.0) - x)
     return (log_choose + x * F.logsigmoid(logits) + (n - x) * F.logsigmoid(-logits)).sum(-1)
 
 
@@ -276,7 +285,7 @@ def cache_dir() -> Path:
 def cache_key(config: VAEConfig) -> str:
     """Hash of everything that determines the trained weights."""
     spec = {"config": asdict(config), "torch": torch.__version__, "split": [TEST_SIZE, SPLIT_SEED],
-            "model": "vae-binomial-tanh-v1"}
+            "model": "vae-binomial-tanh-v3"}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -191,3 +191,13 @@ def test_config_rejects_bad_values():
         VAEConfig(latent_dim=0)
     with pytest.raises(ValueError, match="lr"):
         VAEConfig(lr=0.0)
+
+
+def test_training_kl_is_the_derived_formula():
+    """numeric.vae's KL is derive.gaussian's expression (doubled exactly, halved after summing)."""
+    import sympy as sp
+
+    from derive.gaussian import KL_TO_STANDARD_NORMAL
+    from numeric.vae import TWICE_KL_PER_COORDINATE
+
+    assert sp.simplify(TWICE_KL_PER_COORDINATE / 2 - KL_TO_STANDARD_NORMAL) == 0
