@@ -432,7 +432,7 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
     notes = _step_notes(text, start, end)
     justification = [j or notes.get(k, "") for k, j in enumerate(justification, start=1)]
-    made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "")
+    made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "(none given)")
             for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
                                              strict=True)]
