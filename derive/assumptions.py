@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,20 @@ class Distribution:
     def __post_init__(self) -> None:
         if self.total not in ("one", "at_most_one"):
             raise ValueError(f"total must be 'one' or 'at_most_one', not {self.total!r}")
+        if not isinstance(self.base, sp.IndexedBase):
+            raise ValueError(f"a distribution's base must be an IndexedBase, not {self.base!r}")
+        if not isinstance(self.index, sp.Symbol) or self.index.is_integer is False:
+            raise ValueError(f"a distribution's index must be an integer Symbol, not "
+                             f"{self.index!r}")
+        try:
+            size = sp.sympify(self.size)
+        except (sp.SympifyError, TypeError, ValueError):
+            raise ValueError(f"a distribution's size must be an expression, not "
+                             f"{self.size!r}") from None
+        if not isinstance(size, sp.Expr) or size.is_integer is False or size.is_positive is False:
+            raise ValueError(f"a distribution's size must be a positive integer, not {size}")
+        if not isinstance(self.positive, bool):
+            raise ValueError(f"positive must be True or False, not {self.positive!r}")
 
     def entry(self, k: sp.Expr) -> sp.Indexed:
         return self.base[k]
@@ -63,6 +78,13 @@ class Density:
 
     function: sp.FunctionClass
     variable: sp.Symbol
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.function, UndefinedFunction):
+            raise ValueError(f"a density must be an undefined SymPy Function such as "
+                             f"Function('q', positive=True), not {self.function!r}")
+        if not isinstance(self.variable, sp.Symbol):
+            raise ValueError(f"a density's variable must be a Symbol, not {self.variable!r}")
 
     def is_total_integral(self, expr: sp.Basic) -> bool:
         """True for Integral(f(y), (y, -oo, oo)) with any name y for the variable."""
@@ -107,6 +129,23 @@ class Assumptions:
     facts: tuple[sp.Rel, ...] = ()
     rules: tuple[Rule, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        kinds = {"distributions": Distribution, "densities": Density, "rules": Rule,
+                 "facts": (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt), "notes": str}
+        for name, kind in kinds.items():
+            value = getattr(self, name)
+            if isinstance(value, (str, sp.Basic)) or not all(isinstance(v, kind) for v in value):
+                raise ValueError(f"Assumptions: {name} must be a tuple of "
+                                 f"{getattr(kind, '__name__', 'relations (Eq, Le, Lt, Ge, Gt)')}"
+                                 f", got {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        for pair in self.intervals:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], sp.Symbol)
+                    and isinstance(pair[1], sp.Interval)):
+                raise ValueError(f"Assumptions: each interval must be (Symbol, sympy.Interval), "
+                                 f"got {pair!r}")
+        object.__setattr__(self, "intervals", tuple(self.intervals))
 
     def interval_of(self, symbol: sp.Symbol) -> sp.Interval | None:
         for s, interval in self.intervals:
