@@ -576,12 +576,13 @@ def read_python(path: Path) -> list[ReadChain]:
             made[id(self)] = frame.f_lineno
 
     Step.__post_init__ = recording
+    sys.path.insert(0, str(path.parent))  # as `python FILE` would: sibling modules import
     try:
         namespace = runpy.run_path(str(path), run_name="__derive_check__")
     except SyntaxError as exc:
         raise ParseError(f"Python syntax error: {exc.msg}", exc.lineno or 1,
                          exc.offset or 1) from None
-    except Exception as exc:  # the user's code: report where it failed, on one line
+    except (Exception, SystemExit) as exc:  # the user's code: where it failed, on one line
         tb = exc.__traceback__
         line = 1
         while tb is not None:
@@ -593,6 +594,7 @@ def read_python(path: Path) -> list[ReadChain]:
                          1) from None
     finally:
         Step.__post_init__ = original
+        sys.path.remove(str(path.parent))
     found = namespace.get("derivations")
     if found is None:
         found = [v for v in namespace.values() if isinstance(v, Derivation)]
