@@ -171,7 +171,12 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
         if key == "assume":
             for item, c in _split_items(value):
                 lead = len(item) - len(item.lstrip())
-                _declare(item.strip(), header, line, col + c + lead)
+                try:
+                    _declare(item.strip(), header, line, col + c + lead)
+                except ParseError:
+                    raise
+                except ValueError as exc:  # e.g. a distribution over 1..0
+                    raise ParseError(str(exc).splitlines()[0], line, col + c + lead) from None
         elif key == "title":
             pending["title"] = value.strip()
         elif key == "statement":
