@@ -1,4 +1,8 @@
-"""A wall-clock limit for one symbolic check: running out means undecided, never proved."""
+"""A CPU-time limit for one check: running out means undecided, never proved.
+
+CPU time, not wall-clock time, so that a verdict does not depend on how loaded the machine
+is: the same check on a busy machine gets the same budget of work.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ class OutOfTime(Exception):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise OutOfTime in the block after `seconds`.
+    """Raise OutOfTime in the block after `seconds` of this process's CPU time.
 
-    SymPy is pure Python, so SIGALRM interrupts it between bytecodes. Signals only reach the
+    SymPy is pure Python, so SIGPROF interrupts it between bytecodes. Signals only reach the
     main thread; elsewhere (a worker thread) the block runs without a limit, which can cost
     time but never soundness: a check that is not finished proves nothing.
     """
@@ -27,14 +31,14 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def _raise(signum: int, frame: object) -> None:
-        raise OutOfTime(f"time limit of {seconds:g} s reached")
+        raise OutOfTime(f"time limit of {seconds:g} CPU s reached")
 
-    previous = signal.signal(signal.SIGALRM, _raise)
-    old_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, _raise)
+    old_delay, _ = signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
         if old_delay:
-            signal.setitimer(signal.ITIMER_REAL, old_delay)
+            signal.setitimer(signal.ITIMER_PROF, old_delay)

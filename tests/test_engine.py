@@ -145,3 +145,15 @@ def test_sampled_points_respect_the_declared_domain():
         point = sample_point([expr], WEIGHTS, rng)
         assert abs(evaluate(expr, point) - 1) < 1e-12
         assert all(float(v) > 0 for v in point.values.values())
+
+
+def test_time_limit_interrupts_cpu_work_and_restores_the_handler():
+    import signal
+
+    from derive.timelimit import OutOfTime, time_limit
+
+    before = signal.getsignal(signal.SIGPROF)
+    with pytest.raises(OutOfTime), time_limit(0.2):
+        while True:
+            pass
+    assert signal.getsignal(signal.SIGPROF) == before
