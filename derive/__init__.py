@@ -25,7 +25,8 @@ _HOME = {
     "Entropy": "definitions", "Derivation": "derivation", "DerivationResult": "derivation",
     "Step": "derivation", "StepResult": "derivation", "LEMMAS": "lemmas",
     "hypothesis": "lemmas", "jensen": "lemmas", "log_le_sub_one": "lemmas",
-    "log_monotone": "lemmas", "Outcome": "verdict", "Verdict": "verdict", "verify": "verify",
+    "log_monotone": "lemmas", "gibbs": "lemmas", "Expectation": "expectation",
+    "Normal": "expectation", "DiagNormal": "expectation", "Outcome": "verdict", "Verdict": "verdict", "verify": "verify",
 }
 
 __all__ = sorted(_HOME)
