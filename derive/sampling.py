@@ -95,9 +95,10 @@ def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ..
         params += [m, s]
         e = e.replace(f, lambda y, m=m, s=s: sp.exp(-(y - m) ** 2 / (2 * s**2))
                       / sp.sqrt(2 * sp.pi * s**2))
+    labels = {b.label for b in e.atoms(sp.IndexedBase)}  # p in p[1]: not a variable
     variables = tuple(sorted((v for v in e.free_symbols
-                              if isinstance(v, (sp.Symbol, sp.Indexed)) and v not in params),
-                             key=str))
+                              if isinstance(v, (sp.Symbol, sp.Indexed))
+                              and v not in params and v not in labels), key=str))
     # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
     e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
     if e.atoms(AppliedUndef) or e.has(sp.Derivative, sp.Subs):
