@@ -20,7 +20,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Modules that add further verbs: each has `register(subparsers)`, which adds its parser(s)
 # with `set_defaults(run=...)`; a run function returns the exit status and raises
 # UsageError for bad input. They must not import torch at module level.
-VERB_MODULES: tuple[str, ...] = ("derive.cli_latex", "derive.cli_check", "derive.cli_soundness")
+VERB_MODULES: tuple[str, ...] = ("derive.cli_latex", "derive.cli_check", "derive.cli_soundness",
+                                 "numeric.vae_commands")
 
 
 class UsageError(Exception):

@@ -1,13 +1,15 @@
 """What `derive vae ...` runs: the forward pass shown stage by stage, samples, training, plots.
 
 Torch and matplotlib are imported inside the functions so that importing this module (and
-starting the CLI) stays fast. Also runnable as `python -m numeric.vae_commands VERB`.
+starting the CLI) stays fast. `register` adds the verbs to `derive`; also runnable as
+`python -m numeric.vae_commands VERB`.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 FIGURES = Path("docs/figures")
@@ -82,10 +84,24 @@ def _grid(images, rows: int, cols: int, out: Path, title: str) -> Path:
             ax.imshow(img.reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
+    return _save(fig, out)
+
+
+def _save(fig, out: Path) -> Path:
+    """Render to memory, then write atomically: never a half-written PNG."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from derive.output import OutputError, write_atomic
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
-    return out
+    try:
+        return write_atomic(Path(out), buffer.getvalue())
+    except OutputError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def sample(out: Path = FIGURES / "vae_samples.png", n: int = 64, seed: int = 0,
@@ -174,10 +190,7 @@ def latent_plot(out: Path = FIGURES / "vae_latent.png", long: bool = False) -> P
     right.set(xlabel="z_1", ylabel="z_2", title="decoder: mean 16 p(z) on a grid of z")
     fig.suptitle(f"2-D latent VAE (hidden {config.hidden}, {config.epochs} epochs)")
     fig.tight_layout()
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return Path(out)
+    return _save(fig, Path(out))
 
 
 def reconstructions(out: Path = FIGURES / "vae_reconstructions.png", latent_dim: int = 2,
@@ -256,53 +269,79 @@ def verify(ids: list[str]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """`python -m numeric.vae_commands {forward,sample,train,latent,recon,tables,verify}`."""
-    parser = argparse.ArgumentParser(prog="python -m numeric.vae_commands")
-    sub = parser.add_subparsers(dest="verb", required=True)
-    p = sub.add_parser("forward")
-    p.add_argument("--batch-size", type=int, default=8)
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run one `derive vae` verb; bad values become one-line usage errors."""
+    from derive.cli import UsageError
+
+    try:
+        if args.verb == "forward":
+            print(forward(args.batch_size, args.seed))
+        elif args.verb == "sample":
+            print(sample(args.out, args.n, args.seed, long=args.long))
+        elif args.verb == "train":
+            print(train(args.latent_dim, args.epochs, args.seed, args.device, args.out,
+                        progress=False if args.no_progress else None))
+        elif args.verb == "latent":
+            print(latent_plot(args.out, args.long))
+        elif args.verb == "recon":
+            print(reconstructions(args.out, long=args.long))
+        elif args.verb == "tables":
+            print(bound_tables(args.long, args.points))
+        else:
+            print(verify(args.ids))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `derive vae {forward,sample,train,latent,recon,tables,verify}`."""
+    vae = subparsers.add_parser("vae", help="the torch VAE on the digits (worksheet 2e-2g)")
+    sub = vae.add_subparsers(dest="verb", metavar="VERB", parser_class=type(vae))
+    sub.required = True
+    p = sub.add_parser("forward", help="2e: one batch through the VAE, stage by stage")
+    p.add_argument("--batch-size", type=_positive, default=8)
     p.add_argument("--seed", type=int, default=0)
-    p = sub.add_parser("sample")
+    p = sub.add_parser("sample", help="2g: z ~ N(0, I), decode, draw x; write a PNG grid")
     p.add_argument("--out", type=Path, default=FIGURES / "vae_samples.png")
-    p.add_argument("-n", type=int, default=64)
+    p.add_argument("-n", type=_positive, default=64, help="how many digits (default 64)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--long", action="store_true")
-    p = sub.add_parser("train")
-    p.add_argument("--latent-dim", type=int, default=16)
-    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--long", action="store_true", help="the model trained 1000 epochs")
+    p = sub.add_parser("train", help="train (or load from the cache) a VAE and report its bounds")
+    p.add_argument("--latent-dim", type=_positive, default=16)
+    p.add_argument("--epochs", type=_positive, default=None)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default=None)
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--device", choices=("cpu", "cuda"), default=None,
+                   help="default: cuda when present, else cpu")
+    p.add_argument("--out", type=Path, default=None, help="also save the checkpoint here")
     p.add_argument("--no-progress", action="store_true")
-    p = sub.add_parser("latent")
+    p = sub.add_parser("latent", help="2f: test digits at mu(x) in the 2-D latent space (PNG)")
     p.add_argument("--out", type=Path, default=FIGURES / "vae_latent.png")
     p.add_argument("--long", action="store_true")
-    p = sub.add_parser("recon")
+    p = sub.add_parser("recon", help="2f: test digits and their reconstructions (PNG)")
     p.add_argument("--out", type=Path, default=FIGURES / "vae_reconstructions.png")
     p.add_argument("--long", action="store_true")
-    p = sub.add_parser("tables")
+    p = sub.add_parser("tables", help="ELBO and L_k tables for the 2-D and 16-D models")
     p.add_argument("--long", action="store_true")
-    p.add_argument("--points", type=int, default=None)
-    p = sub.add_parser("verify")
+    p.add_argument("--points", type=_positive, default=None)
+    p = sub.add_parser("verify", help="run confirm_2e/2f/2g with their timings")
     p.add_argument("ids", nargs="*", default=["2e", "2f", "2g"])
-    a = parser.parse_args(argv)
-    if a.verb == "forward":
-        print(forward(a.batch_size, a.seed))
-    elif a.verb == "sample":
-        print(sample(a.out, a.n, a.seed, long=a.long))
-    elif a.verb == "train":
-        print(train(a.latent_dim, a.epochs, a.seed, a.device, a.out,
-                    progress=False if a.no_progress else None))
-    elif a.verb == "latent":
-        print(latent_plot(a.out, a.long))
-    elif a.verb == "recon":
-        print(reconstructions(a.out, long=a.long))
-    elif a.verb == "tables":
-        print(bound_tables(a.long, a.points))
-    else:
-        print(verify(a.ids))
+    vae.set_defaults(run=_run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m numeric.vae_commands VERB ...` is `derive vae VERB ...`."""
+    from derive.cli import main as derive_main
+
+    return derive_main(["vae", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
