@@ -1,5 +1,5 @@
 """The worksheet's identities, one module per topic, in worksheet order."""
 
-from derive.identities import elbo, kl, reparam
+from derive.identities import elbo, kl, reparam, vae
 
-IDENTITIES = [*kl.IDENTITIES, *elbo.IDENTITIES, *reparam.IDENTITIES]
+IDENTITIES = [*kl.IDENTITIES, *elbo.IDENTITIES, *reparam.IDENTITIES, *vae.IDENTITIES]
