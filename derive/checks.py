@@ -115,6 +115,8 @@ def check_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, *,
     >>> check_equal(sp.log(x + 1), sp.log(x) + sp.log(1), Assumptions()).verdict
     <Verdict.REFUTED: 'refuted'>
     """
+    if not isinstance(a, Assumptions):
+        raise ValueError(f"assumptions must be an Assumptions, not {type(a).__name__}")
     lhs, rhs = unfold(sp.sympify(lhs)), unfold(sp.sympify(rhs))
     note = ""
     try:
@@ -207,6 +209,8 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
         return check_equal(lhs, rhs, a, seconds=seconds, rng=rng)
     if op not in FLIP:
         raise ValueError(f"unknown relation {op!r}: use =, <=, <, >= or >")
+    if not isinstance(a, Assumptions):
+        raise ValueError(f"assumptions must be an Assumptions, not {type(a).__name__}")
     lhs, rhs = unfold(sp.sympify(lhs)), unfold(sp.sympify(rhs))
     strict = op in ("<", ">")
     gap = rhs - lhs if op in ("<=", "<") else lhs - rhs

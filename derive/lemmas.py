@@ -165,9 +165,18 @@ def is_smooth(expr: sp.Basic) -> bool:
                for e in sp.preorder_traversal(expr))
 
 
+def _index(index: object) -> tuple[sp.Symbol, sp.Expr, sp.Expr]:
+    """A summation range (i, lo, hi), or a one-line ValueError."""
+    if not (isinstance(index, (tuple, list, sp.Tuple)) and len(index) == 3
+            and isinstance(index[0], sp.Symbol)):
+        raise ValueError(f"a summation range must be (index Symbol, lower, upper), got {index!r}")
+    i, lo, hi = index
+    return i, sp.sympify(lo), sp.sympify(hi)
+
+
 def _range(index: tuple) -> Obligation:
     """sum_{i=lo}^{hi} with hi < lo - 1 is minus a sum (SymPy's convention): rule it out."""
-    i, lo, hi = index
+    i, lo, hi = _index(index)
     return Obligation(f"{i} = {lo}..{hi} is not a reversed range: {hi} >= {lo} - 1",
                       "nonneg", hi - lo + 1)
 
@@ -181,6 +190,10 @@ def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
     >>> use.op
     '<='
     """
+    if not (isinstance(f, sp.Lambda) and len(f.variables) == 1):
+        raise ValueError(f"jensen: f must be a Lambda of one variable, e.g. Lambda(t, log(t)), "
+                         f"not {f!r}")
+    index = _index(index)
     t = sp.Dummy("t", real=True)
     second = sp.diff(f(t), t, 2)
     i = index[0]
@@ -215,6 +228,7 @@ def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None
     """sum w log x <= sum w (x - 1), from log t <= t - 1 for t > 0 and w >= 0."""
     lhs, rhs = weights * sp.log(points), weights * (points - 1)
     if index is not None:
+        index = _index(index)
         lhs, rhs = sp.Sum(lhs, index), sp.Sum(rhs, index)
     obligations = (Obligation(f"x = {points} > 0", "pos", points),
                    Obligation(f"w = {weights} >= 0", "nonneg", weights))
