@@ -135,11 +135,15 @@ class Assumptions:
                  "facts": (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt), "notes": str}
         for name, kind in kinds.items():
             value = getattr(self, name)
-            if isinstance(value, (str, sp.Basic)) or not all(isinstance(v, kind) for v in value):
+            if not isinstance(value, (tuple, list)) or not all(isinstance(v, kind)
+                                                               for v in value):
                 raise ValueError(f"Assumptions: {name} must be a tuple of "
                                  f"{getattr(kind, '__name__', 'relations (Eq, Le, Lt, Ge, Gt)')}"
                                  f", got {value!r}")
             object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.intervals, (tuple, list)):
+            raise ValueError(f"Assumptions: intervals must be a tuple of pairs, got "
+                             f"{self.intervals!r}")
         for pair in self.intervals:
             if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], sp.Symbol)
                     and isinstance(pair[1], sp.Interval)):
