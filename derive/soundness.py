@@ -750,10 +750,25 @@ def _reparam_false() -> list[Claim]:
         Claim("F-2d-sigma-dropped", False, "2d", "grad E[x^2] = 2 mu grad mu (sigma term dropped)",
               _grad_claim("sigma dropped", lambda mu, s, th: 2 * mu * sp.diff(mu, th)),
               _gradient("grad = (2 mu, 0)", 0.0)),
+        Claim("F-2e-sample-logvar-as-log-std", False, "2e",
+              "VAE sample z = mu + exp(logvar) eps has variance exp(logvar) (it is "
+              "exp(2 logvar): the std is exp(logvar / 2))",
+              lambda: _vae_sample_variance(sp.exp(sp.Symbol("logvar", real=True)))),
         Claim("F-2d-variance-for-std", False, "2d",
               "x = mu + v eps with v = sigma^2 the variance: E[(mu + v eps)^2] = mu^2 + v",
               _variance_for_std),
     ]
+
+
+def _vae_sample_variance(scale: sp.Expr) -> Derivation:
+    """Var z for the VAE's sample z = mu + scale * eps, eps ~ N(0, 1), claimed exp(logvar)."""
+    from derive.expectation import Expectation, Normal
+
+    mu, lv, e = sp.Symbol("mu", real=True), sp.Symbol("logvar", real=True), sp.Symbol("e",
+                                                                                     real=True)
+    z = mu + scale.subs(sp.Symbol("logvar", real=True), lv) * e
+    return claim("vae sample variance", Expectation((z - mu) ** 2, e, Normal(0, 1)), "=",
+                 sp.exp(lv), "moments")
 
 
 def _variance_for_std() -> Derivation:
@@ -766,6 +781,9 @@ def _variance_for_std() -> Derivation:
 
 def _reparam_true() -> list[Claim]:
     return [
+        Claim("T-2e-sample-variance", True, "2e",
+              "VAE sample z = mu + exp(logvar / 2) eps has variance exp(logvar)",
+              lambda: _vae_sample_variance(sp.exp(sp.Symbol("logvar", real=True) / 2))),
         Claim("T-2d-grad-closed-form", True, "2d",
               "grad E[x^2] = d/dtheta (mu^2 + sigma^2) = 2 (mu mu' + sigma sigma')",
               _grad_claim("closed form", lambda mu, s, th: 2 * (mu * sp.diff(mu, th)
