@@ -26,7 +26,8 @@ _HOME = {
     "Step": "derivation", "StepResult": "derivation", "LEMMAS": "lemmas",
     "hypothesis": "lemmas", "jensen": "lemmas", "log_le_sub_one": "lemmas",
     "log_monotone": "lemmas", "gibbs": "lemmas", "Expectation": "expectation",
-    "Normal": "expectation", "DiagNormal": "expectation", "Outcome": "verdict", "Verdict": "verdict", "verify": "verify",
+    "Normal": "expectation", "DiagNormal": "expectation", "Outcome": "verdict",
+    "Verdict": "verdict", "verify": "verify",
 }
 
 __all__ = sorted(_HOME)

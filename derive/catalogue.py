@@ -28,6 +28,7 @@ class Identity:
     facts: Callable[[], list[Confirmation]] | None = None
     confirmations: tuple[str, ...] = ()
     summary: str = ""
+    plots: tuple[str, ...] = ()  # figures in the repository (docs/figures/...) for the LaTeX
 
     def load_confirmations(self) -> list[Callable[[], list[Confirmation]]]:
         """Import the numeric confirmations (this is where numpy/torch get imported)."""

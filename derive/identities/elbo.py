@@ -402,6 +402,7 @@ IDENTITIES = [
     Identity("2a", "elbo-intractable", "2a",
              "log p(x) = log integral p(x|z) p(z) dz cannot be maximised directly",
              marginal_gradient, confirmations=("numeric.confirm_elbo:confirm_2a",),
+             plots=("docs/figures/elbo_naive_growth.png",),
              summary="With a neural decoder p(x|z) the integral over z has no closed form, and "
                      "its gradient, the gradient of the log of an integral, is an expectation "
                      "under the intractable posterior p(z|x) (Fisher's identity, proved); "

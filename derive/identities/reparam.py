@@ -273,6 +273,7 @@ IDENTITIES = [
              "grad E[x^2] = 2 mu grad mu + 2 sigma grad sigma (reparameterization trick)",
              reparam_gradient, facts=moments_by_integration,
              confirmations=("numeric.confirm_reparam:confirm_2d",),
+             plots=("docs/figures/reparam_variance.png",),
              summary="x = mu + sigma eps, eps ~ N(0, 1); pathwise, closed-form and "
                      "score-function routes agree"),
 ]

@@ -105,7 +105,9 @@ IDENTITIES = [
              vae_forward, confirmations=("numeric.vae_checks:confirm_2e",)),
     Identity("2f", "vae-encoder-decoder", "2f",
              "VAE encoder and decoder: the KL term pulls q(z|x) to the prior", vae_encoder_decoder,
-             confirmations=("numeric.vae_checks:confirm_2f",)),
+             confirmations=("numeric.vae_checks:confirm_2f",),
+             plots=("docs/figures/vae_latent.png", "docs/figures/vae_reconstructions.png")),
     Identity("2g", "vae-generate", "2g", "VAE generation: z ~ p(z), then x ~ p(x|z)",
-             vae_generate, confirmations=("numeric.vae_checks:confirm_2g",)),
+             vae_generate, confirmations=("numeric.vae_checks:confirm_2g",),
+             plots=("docs/figures/vae_samples.png",)),
 ]
