@@ -47,8 +47,9 @@ class Normal(sp.Basic):
 
     def __new__(cls, mean: sp.Expr, var: sp.Expr) -> Normal:
         mean, var = sp.sympify(mean), sp.sympify(var)
-        if var.is_positive is False:
-            raise ValueError(f"Normal: the variance must be positive, got {var}")
+        if var.is_positive is False or var.has(sp.nan, sp.zoo) or mean.has(sp.nan, sp.zoo):
+            raise ValueError(f"Normal: needs a finite mean and a positive variance, got "
+                             f"({mean}, {var})")
         return sp.Basic.__new__(cls, mean, var)
 
     @property

@@ -111,3 +111,9 @@ def test_printing() -> None:
 def test_bad_input_raises_value_error(call) -> None:
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("mean, var", [(0, sp.nan), (sp.nan, 1), (0, -1), (0, sp.zoo)])
+def test_normal_rejects_non_finite_or_non_positive_parameters(mean, var):
+    with pytest.raises(ValueError, match="Normal: needs a finite mean"):
+        Normal(mean, var)
