@@ -10,13 +10,15 @@ Every symbolic attempt runs under a time limit; running out gives undecided, nev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import sympy as sp
 from sympy.calculus.util import continuous_domain
 
 from derive.assumptions import Assumptions
 from derive.definitions import unfold
-from derive.sampling import close, evaluate, holds, sample_point, satisfies
+from derive.sampling import Point, close, evaluate, holds, sample_point, satisfies
 from derive.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.verdict import Outcome, Verdict
 
@@ -84,26 +86,35 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     return None
 
 
-def _numeric_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions,
-                   rng: np.random.Generator, note: str) -> Outcome:
-    agree = 0
-    for _ in range(EQUALITY_SAMPLES * 5):
+def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
+                  attempts: int) -> Iterator[tuple[Point, complex, complex]]:
+    """Random points satisfying every hypothesis where both sides have a value."""
+    for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
         if not satisfies(point, a):
             continue
         left, right = evaluate(lhs, point), evaluate(rhs, point)
-        if left is None or right is None:
-            continue
+        if left is not None and right is not None:
+            yield point, left, right
+
+
+def _refuted(point: Point, left: complex, right: complex, note: str) -> Outcome:
+    ce = point.describe() | {"lhs": _fmt(left), "rhs": _fmt(right)}
+    return Outcome(Verdict.REFUTED, "numeric counterexample", ce, (note,) if note else ())
+
+
+def _numeric_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions,
+                   rng: np.random.Generator, note: str) -> Outcome:
+    agree = 0
+    notes = (note,) if note else ()
+    for point, left, right in _valid_points(lhs, rhs, a, rng, EQUALITY_SAMPLES * 5):
         if close(left, right):
             agree += 1
         elif not close(evaluate(lhs, point, 80) or left, evaluate(rhs, point, 80) or right):
-            ce = point.describe() | {"lhs": _fmt(left), "rhs": _fmt(right)}
-            return Outcome(Verdict.REFUTED, "numeric counterexample", ce, (note,) if note else ())
+            return _refuted(point, left, right, note)
         if agree >= EQUALITY_SAMPLES:
             return Outcome(Verdict.CORROBORATED,
-                           f"agrees at {agree} random points (40 digits)", None,
-                           (note,) if note else ())
-    notes = (note,) if note else ()
+                           f"agrees at {agree} random points (40 digits)", None, notes)
     return Outcome(Verdict.UNDECIDED, f"only {agree} valid sample points agree", None, notes)
 
 
@@ -185,17 +196,10 @@ def search_counterexample(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions,
                           note: str = "") -> Outcome:
     """Random search for a point of the domain where `lhs op rhs` fails."""
     tested = 0
-    for _ in range(samples * 3):
-        point = sample_point([lhs, rhs], a, rng)
-        if not satisfies(point, a):
-            continue
-        left, right = evaluate(lhs, point), evaluate(rhs, point)
-        if left is None or right is None:
-            continue
+    for point, left, right in _valid_points(lhs, rhs, a, rng, samples * 3):
         tested += 1
         if not holds(left, op, right):
-            ce = point.describe() | {"lhs": _fmt(left), "rhs": _fmt(right)}
-            return Outcome(Verdict.REFUTED, "numeric counterexample", ce, (note,) if note else ())
+            return _refuted(point, left, right, note)
         if tested >= samples:
             break
     notes = tuple(x for x in (note, f"no counterexample in {tested} random points") if x)

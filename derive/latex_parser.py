@@ -682,6 +682,9 @@ class _Parser:
         self.expect("{")
         self.next()  # d or \partial
         v = self.atom()
+        if self.at("^"):  # d s^{2}: the power belongs to the variable
+            self.next()
+            self.group()
         if isinstance(v, sp.Pow):
             v = v.base
         if not isinstance(v, sp.Symbol):

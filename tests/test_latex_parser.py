@@ -168,3 +168,9 @@ def test_products_of_normal_laws_and_densities_named_by_variables() -> None:
     # g \left(x\right) is a product (SymPy's print); g(x) an application (a student's)
     assert parse_latex(r"g_{12} \left(x + 1\right)") == sp.Symbol("g_12", real=True) * (x + 1)
     assert parse_latex(r"g(x)") == sp.Function("g", real=True)(x)
+
+
+def test_second_derivative_as_printed():
+    s = sp.Symbol("s", real=True)  # undeclared names read as real
+    got = parse_latex(r"\frac{d^{2}}{d s^{2}} \log{\left(s \right)}")
+    assert got == sp.Derivative(sp.log(s), (s, 2))
