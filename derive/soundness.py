@@ -27,6 +27,7 @@ from derive.assumptions import Assumptions, Distribution, Rule
 from derive.confirmation import Confirmation
 from derive.definitions import KL, CrossEntropy, Entropy
 from derive.derivation import Derivation, Step
+from derive.identities.kl import DISCRETE, LIM, P_WS, Q_WS, SUPPORT, i, kl_pair, n, p, q
 from derive.lemmas import LemmaUse, gibbs, hypothesis, jensen, log_le_sub_one, log_monotone
 from derive.verdict import Verdict
 
@@ -139,32 +140,17 @@ def run_catalogue(claims: list[Claim] | None = None, *, seed: int = 0,
 
 
 # ================================================================ shared symbols
-i = sp.Symbol("i", integer=True)
+# The worksheet's symbols, pair and assumptions are part 1's own (one source of truth).
 j = sp.Symbol("j", integer=True)
-n = sp.Symbol("n", integer=True, positive=True)
-p = sp.IndexedBase("p", positive=True)
-q = sp.IndexedBase("q", positive=True)
 w = sp.IndexedBase("w", positive=True)
 xs = sp.IndexedBase("x", positive=True)
-LIM = (i, 1, n)
 t = sp.Symbol("t", positive=True)
 u = sp.Symbol("u")
 y = sp.Symbol("y", real=True)
 a, b = sp.symbols("a b", positive=True)
-DISCRETE = Assumptions(distributions=(Distribution(p, i, n), Distribution(q, i, n)))
 WEIGHTS = Assumptions(distributions=(Distribution(w, i, n),))
-SUPPORT = Assumptions(distributions=(Distribution(p, i, n),
-                                     Distribution(q, i, n, total="at_most_one")),
-                      notes=("i runs over the support of p",))
 UNIT = Assumptions(intervals=((a, sp.Interval.open(0, 1)), (b, sp.Interval.open(0, 1))))
 HALF = sp.Rational(1, 2)
-P_WS = (HALF, HALF)
-Q_WS = (sp.Rational(1, 10), sp.Rational(9, 10))
-
-
-def kl_pair(r: tuple, s: tuple) -> sp.Expr:
-    """sum_k r_k log(r_k / s_k) for explicit finite distributions."""
-    return sp.Add(*[rk * sp.log(rk / sk) for rk, sk in zip(r, s, strict=True)])
 
 
 def kl_(r: sp.Expr, s: sp.Expr) -> KL:
