@@ -1,7 +1,7 @@
 """Time the symbolic proofs of worksheet 2b beside the naive `sympy.integrate` route.
 
 Symbolic route: `derive`'s checks of the 2b derivations, every Gaussian expectation taken by
-exact moments (derive.expectation); and, like for like, the naive route's exact task (the
+exact moments (derive.engine.expectation); and, like for like, the naive route's exact task (the
 scalar residual, three expectations) done by moments and proved 0 by `check_equal`.
 Naive route, as a new user would write it: the scalar linear-Gaussian ELBO gap
 log p(x) - L - KL(q || p(z|x)) with each term an `integrate` over the real line against
@@ -55,9 +55,9 @@ def moment_route() -> dict[str, float | bool]:
     """The naive route's exact task by moments: unfold the three expectations, prove 0."""
     import sympy as sp
 
-    from derive.assumptions import Assumptions
-    from derive.checks import check_equal
-    from derive.expectation import Expectation, Normal
+    from derive.engine.assumptions import Assumptions
+    from derive.engine.checks import check_equal
+    from derive.engine.expectation import Expectation, Normal
     from derive.identities import elbo
 
     start, cpu = time.perf_counter(), time.process_time()
@@ -75,8 +75,8 @@ def moment_route() -> dict[str, float | bool]:
 
 def symbolic_route() -> dict[str, float | int]:
     """Check every 2b derivation; also time the scalar linear-Gaussian ones on their own."""
+    from derive.engine.verdict import Verdict
     from derive.identities import elbo
-    from derive.verdict import Verdict
 
     start, cpu = time.perf_counter(), time.process_time()
     derivations = elbo.elbo_gap()

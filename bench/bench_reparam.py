@@ -14,7 +14,7 @@ import time
 import numpy as np
 import torch
 
-from numeric.reparam import (
+from numeric.mc.gradients import (
     draw_gradients,
     exact_variance,
     reparameterized_sample,

@@ -1,6 +1,6 @@
 """One epoch of the same VAE trained three ways, timed in the same run.
 
-1. the project's loop, numeric.vae.train;
+1. the project's loop, numeric.vae.model.train;
 2. a bare torch loop written here (its own layers, loss inline);
 3. Pyro's SVI with Trace_ELBO (model and guide with the same layers, sampled KL).
 Same architecture (64 -> 128 -> tanh -> 2 x 16, 16 -> 128 -> tanh -> 64), Binomial(16, p)
@@ -27,8 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from numeric.digits import load_digits_split
-from numeric.vae import LATENT16, build, train
+from numeric.vae.digits import load_digits_split
+from numeric.vae.model import LATENT16, build, train
 
 ROUNDS = 15
 EPOCHS = 5
@@ -69,7 +69,7 @@ def _bare_epoch(x, g, opt, enc, mu_l, lv_l, dec1, dec2) -> None:
 
 
 def project_epoch(x: torch.Tensor, seed: int) -> Callable[[], None]:
-    """numeric.vae.train for one epoch on a freshly built model."""
+    """numeric.vae.model.train for one epoch on a freshly built model."""
     config = replace(CONFIG, seed=seed)
     model = build(config)
     return lambda: train(model, x, config, progress=False, threads=None)

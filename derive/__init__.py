@@ -1,8 +1,8 @@
 """derive-verify: machine-checked derivations for information theory and variational inference.
 
 The public API: build a `Derivation` from `Step`s under declared `Assumptions`, justify
-inequality steps with lemmas from `derive.lemmas`, and `check()` it. Names are imported on
-first use, so that `derive --help` starts without loading SymPy.
+inequality steps with lemmas from `derive.engine.lemmas`, and `check()` it. Names are
+imported on first use, so that `derive --help` starts without loading SymPy.
 
 >>> import sympy as sp
 >>> from derive import Derivation, Step, log_le_sub_one
@@ -18,16 +18,20 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _HOME = {
-    "Assumptions": "assumptions", "Density": "assumptions", "Distribution": "assumptions",
-    "Rule": "assumptions", "Identity": "catalogue", "all_identities": "catalogue",
-    "lookup": "catalogue", "check_equal": "checks", "check_relation": "checks",
-    "Confirmation": "confirmation", "KL": "definitions", "CrossEntropy": "definitions",
-    "Entropy": "definitions", "Derivation": "derivation", "DerivationResult": "derivation",
-    "Step": "derivation", "StepResult": "derivation", "LEMMAS": "lemmas",
-    "hypothesis": "lemmas", "jensen": "lemmas", "log_le_sub_one": "lemmas",
-    "log_monotone": "lemmas", "gibbs": "lemmas", "Expectation": "expectation",
-    "Normal": "expectation", "DiagNormal": "expectation", "Outcome": "verdict",
-    "Verdict": "verdict", "verify": "verify",
+    "Assumptions": "engine.assumptions", "Density": "engine.assumptions",
+    "Distribution": "engine.assumptions", "Rule": "engine.assumptions",
+    "Identity": "identities.identity", "all_identities": "identities.catalogue",
+    "lookup": "identities.catalogue", "check_equal": "engine.checks",
+    "check_relation": "engine.checks", "Confirmation": "engine.confirmation",
+    "KL": "engine.definitions", "CrossEntropy": "engine.definitions",
+    "Entropy": "engine.definitions", "Derivation": "engine.derivation",
+    "DerivationResult": "engine.derivation", "Step": "engine.derivation",
+    "StepResult": "engine.derivation", "LEMMAS": "engine.lemmas",
+    "hypothesis": "engine.lemmas", "jensen": "engine.lemmas", "log_le_sub_one": "engine.lemmas",
+    "log_monotone": "engine.lemmas", "gibbs": "engine.lemmas",
+    "Expectation": "engine.expectation", "Normal": "engine.expectation",
+    "DiagNormal": "engine.expectation", "Outcome": "engine.verdict",
+    "Verdict": "engine.verdict", "verify": "verify",
 }
 
 __all__ = sorted(_HOME)
@@ -35,5 +39,6 @@ __all__ = sorted(_HOME)
 
 def __getattr__(name: str) -> object:
     if name in _HOME:
+        import_module("derive.notation.writer")  # installs the Jupyter display of chains
         return getattr(import_module(f"derive.{_HOME[name]}"), name)
     raise AttributeError(f"module 'derive' has no attribute {name!r}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from derive.catalogue import Identity
-from derive.confirmation import Confirmation
-from derive.derivation import DerivationResult
-from derive.verdict import Verdict
+from derive import registry
+from derive.engine.confirmation import Confirmation
+from derive.engine.derivation import DerivationResult
+from derive.engine.verdict import Verdict
+from derive.identities.identity import Identity
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def verify(identity: Identity, *, numeric: bool = True) -> IdentityReport:
     runners = [identity.facts] if identity.facts else []
     if numeric:
         try:
-            runners += identity.load_confirmations()
+            runners += registry.confirmations(identity)
         except ImportError as exc:
             confirmations.append(Confirmation(f"{identity.id}: import", False, {},
                                               f"could not import a confirmation: {exc}"))

@@ -1,5 +1,5 @@
 """Bad input everywhere a user gives it: a one-line ValueError from the API, exit status 2 and
-one line on stderr (no traceback, no partial file) from the CLI; numeric.information's
+one line on stderr (no traceback, no partial file) from the CLI; numeric.mc.information's
 conventions at zeros (0 log 0 = 0, KL = +inf reported as inf)."""
 
 import math
@@ -13,10 +13,10 @@ import pytest
 import sympy as sp
 
 from derive import Assumptions, Density, Derivation, Distribution, Step
-from derive.catalogue import lookup
-from derive.checks import check_equal, check_relation
-from derive.lemmas import hypothesis, jensen, log_le_sub_one
-from numeric.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
+from derive.engine.checks import check_equal, check_relation
+from derive.engine.lemmas import hypothesis, jensen, log_le_sub_one
+from derive.identities.catalogue import lookup
+from numeric.mc.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
 
 ROOT = Path(__file__).resolve().parent.parent
 x = sp.Symbol("x", positive=True)
@@ -90,7 +90,7 @@ def test_public_api_rejects_bad_input_with_one_line_value_error(name: str):
     assert message and "\n" not in message, message
 
 
-# ---------------------------------------------------------------- numeric.information
+# ---------------------------------------------------------------- numeric.mc.information
 BAD_DISTRIBUTIONS = {
     "negative entry": ([0.5, -0.1, 0.6], "negative"),
     "sum 0.9": ([0.5, 0.4], "sums to"),

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from numeric.calibration import (
+from numeric.mc.calibration import (
     binomial_band,
     cv_exp,
     error_vs_n,
@@ -27,7 +27,7 @@ from numeric.calibration import (
     kl_two_point,
     rqmc_exp,
 )
-from numeric.montecarlo import MCResult
+from numeric.mc.montecarlo import MCResult
 
 SEEDS = range(5_000, 6_000)
 

@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.core.function import AppliedUndef
 
-from derive.catalogue import all_identities
-from derive.checks import check_equal
 from derive.cli import main
-from derive.derivation import Derivation, DerivationResult, StepResult
-from derive.latex import derivation_block
-from derive.latex_parser import ParseError
-from derive.student import read, read_latex
-from derive.verdict import Outcome, Verdict
+from derive.engine.checks import check_equal
+from derive.engine.derivation import Derivation, DerivationResult, StepResult
+from derive.engine.verdict import Outcome, Verdict
+from derive.identities.catalogue import all_identities
+from derive.notation.document import read, read_latex
+from derive.notation.reader import ParseError
+from derive.notation.writer import derivation_block
 
 CORPUS = sorted((Path(__file__).parent / "check_corpus").glob("*.tex"))
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive.catalogue import all_identities, lookup
-from derive.cite import AUTHOR, YEAR, bibtex
 from derive.cli import main
-from derive.latex import prose
+from derive.cli.cite import AUTHOR, YEAR, bibtex
+from derive.identities.catalogue import all_identities, lookup
+from derive.notation.writer import prose
 
 CFF = Path(__file__).resolve().parent.parent / "CITATION.cff"
 

@@ -58,7 +58,7 @@ def test_bad_usage_is_one_line_exit_2(args):
 
 
 def test_help_and_version_start_without_sympy_or_torch():
-    code = ("import sys; from derive.cli import build_parser; build_parser(); "
+    code = ("import sys; from derive.cli.main import build_parser; build_parser(); "
             "print('sympy' in sys.modules, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.split() == ["False", "False"], out
@@ -67,8 +67,9 @@ def test_help_and_version_start_without_sympy_or_torch():
 
 
 def test_derive_package_never_imports_torch():
-    code = ("import sys, derive, derive.cli, derive.catalogue, derive.verify, derive.render\n"
-            "from derive.catalogue import all_identities\n"
+    code = ("import sys, derive, derive.cli.main, derive.identities.catalogue, derive.verify\n"
+            "import derive.cli.render\n"
+            "from derive.identities.catalogue import all_identities\n"
             "[i.derivations() for i in all_identities()]\n"
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

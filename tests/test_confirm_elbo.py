@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from numeric.confirm_elbo import (
+from numeric.confirm.elbo import (
     N_SAMPLES,
     Case,
     cases,
@@ -39,7 +39,7 @@ from numeric.confirm_elbo import (
     predicted_n,
     prior_log_ratio,
 )
-from numeric.linear_gaussian import (
+from numeric.confirm.linear_gaussian import (
     DiagGaussian,
     LinearGaussian,
     elbo,
@@ -49,7 +49,7 @@ from numeric.linear_gaussian import (
     kl_q_posterior,
     log_importance_second_moment,
 )
-from numeric.montecarlo import detectable_error
+from numeric.mc.montecarlo import detectable_error
 
 CASES = cases()
 IDS = [c.name for c in CASES]

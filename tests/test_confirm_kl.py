@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from scipy.stats import entropy as sp_entropy
 
-from numeric import confirm_kl as ck
-from numeric.information import cross_entropy, entropy, kl_divergence
-from numeric.montecarlo import (
+from numeric.confirm import kl as ck
+from numeric.mc.information import cross_entropy, entropy, kl_divergence
+from numeric.mc.montecarlo import (
     MISS_PROBABILITY,
     confirm,
     detectable_error,

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from numeric.confirm_reparam import (
+from numeric.confirm.reparam import (
     OPT,
     POINT,
     confirm_2d,
@@ -25,8 +25,7 @@ from numeric.confirm_reparam import (
     confirm_variance,
     confirm_variance_by_quadrature,
 )
-from numeric.montecarlo import required_n
-from numeric.reparam import (
+from numeric.mc.gradients import (
     ESTIMATORS,
     Trajectory,
     autograd_gradients,
@@ -42,6 +41,7 @@ from numeric.reparam import (
     samples_per_draw,
     score_gradient,
 )
+from numeric.mc.montecarlo import required_n
 
 MU, SIGMA = POINT
 

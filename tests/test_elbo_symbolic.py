@@ -11,11 +11,11 @@ import sympy as sp
 import torch
 from scipy import integrate, stats
 
-from derive.checks import check_equal
-from derive.definitions import KL
-from derive.derivation import Derivation, Step
-from derive.expectation import Expectation, Normal
-from derive.gaussian import (
+from derive.engine.checks import check_equal
+from derive.engine.definitions import KL
+from derive.engine.derivation import Derivation, Step
+from derive.engine.expectation import Expectation, Normal
+from derive.engine.gaussian import (
     KL_TO_STANDARD_NORMAL,
     LOGVAR,
     MU,
@@ -23,9 +23,9 @@ from derive.gaussian import (
     lambdify_kl_to_standard_normal,
     log_density,
 )
+from derive.engine.lemmas import gibbs
+from derive.engine.verdict import Verdict
 from derive.identities import elbo as E
-from derive.lemmas import gibbs
-from derive.verdict import Verdict
 
 
 def _derivations() -> list[Derivation]:
@@ -39,9 +39,9 @@ def test_every_derivation_is_proved(d: Derivation) -> None:
 
 
 def test_identities_in_worksheet_order() -> None:
-    from derive.identities import IDENTITIES
+    from derive.identities.catalogue import all_identities
 
-    ids = [i.id for i in IDENTITIES]
+    ids = [i.id for i in all_identities()]
     assert ids.index("1d") < ids.index("2a") < ids.index("2b") < ids.index("2c")
 
 

@@ -15,8 +15,8 @@ from derive import (
     log_le_sub_one,
     log_monotone,
 )
-from derive.derivation import chain_relation
-from derive.sampling import evaluate, sample_point
+from derive.engine.derivation import chain_relation
+from derive.engine.sampling import evaluate, sample_point
 
 x = sp.Symbol("x", positive=True)
 y = sp.Symbol("y", real=True)
@@ -150,7 +150,7 @@ def test_sampled_points_respect_the_declared_domain():
 def test_time_limit_interrupts_cpu_work_and_restores_the_handler():
     import signal
 
-    from derive.timelimit import OutOfTime, time_limit
+    from derive.engine.timelimit import OutOfTime, time_limit
 
     before = signal.getsignal(signal.SIGPROF)
     with pytest.raises(OutOfTime), time_limit(0.2):

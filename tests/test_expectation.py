@@ -1,5 +1,5 @@
-"""derive/expectation.py against independent references: scipy.stats moments, scipy quadrature,
-and the engine's own checks fed right and wrong formulas."""
+"""derive/engine/expectation.py against independent references: scipy.stats moments, scipy
+quadrature, and the engine's own checks fed right and wrong formulas."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 import sympy as sp
 from scipy import integrate, stats
 
-from derive.assumptions import Assumptions, Density
-from derive.checks import check_equal
-from derive.definitions import unfold
-from derive.expectation import DiagNormal, Expectation, Normal, gaussian_moment, linearity
-from derive.verdict import Verdict
+from derive.engine.assumptions import Assumptions, Density
+from derive.engine.checks import check_equal
+from derive.engine.definitions import unfold
+from derive.engine.expectation import DiagNormal, Expectation, Normal, gaussian_moment, linearity
+from derive.engine.verdict import Verdict
 
 z = sp.Symbol("z", real=True)
 z1, z2 = sp.symbols("z1 z2", real=True)

@@ -1,4 +1,4 @@
-"""numeric.information against scipy.stats.entropy, plus properties over random distributions."""
+"""numeric.mc.information against scipy.stats.entropy, plus properties over random distributions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import entropy as sp_entropy
 
-from numeric.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
+from numeric.mc.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
 
 P, Q = (0.5, 0.5), (0.1, 0.9)
 CASES = [

@@ -7,7 +7,7 @@ import sympy as sp
 from scipy.stats import entropy
 
 from derive import Assumptions, Derivation, Distribution, Step, Verdict, lookup
-from derive.definitions import KL, CrossEntropy, Entropy
+from derive.engine.definitions import KL, CrossEntropy, Entropy
 from derive.identities import kl as part1
 
 

@@ -19,11 +19,11 @@ import pytest
 import sympy as sp
 
 from derive.cli import main
-from derive.cli_latex import COMBINED, MARKDOWN, compile_pdf, latex_engine
-from derive.definitions import KL, CrossEntropy, Entropy
-from derive.derivation import Derivation, Step
-from derive.latex import derivation_block, jupyter, latex, markdown, prose
-from derive.verdict import Verdict
+from derive.cli.latex import COMBINED, MARKDOWN, compile_pdf, latex_engine
+from derive.engine.definitions import KL, CrossEntropy, Entropy
+from derive.engine.derivation import Derivation, Step
+from derive.engine.verdict import Verdict
+from derive.notation.writer import derivation_block, jupyter, latex, markdown, prose
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "latex_1c_jensen.tex"
@@ -68,7 +68,7 @@ def test_densities_named_by_their_variables():
 
 
 def test_expectation_normal_and_gradient_notation():
-    from derive.expectation import Expectation, Normal
+    from derive.engine.expectation import Expectation, Normal
 
     theta, x, z = sp.Symbol("theta", real=True), sp.Symbol("x"), sp.Symbol("z")
     mu = sp.Function("mu")(theta)
@@ -147,7 +147,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_one_document_per_identity_and_a_combined_one(generated: Path):
-    from derive.catalogue import all_identities
+    from derive.identities.catalogue import all_identities
 
     names = {f"{ident.id}.tex" for ident in all_identities()} | {COMBINED, MARKDOWN}
     assert {f.name for f in generated.iterdir()} == names
@@ -207,9 +207,9 @@ def test_markdown_view_has_math_blocks(generated: Path):
 
 
 def test_numeric_figures_and_plots_in_a_document(tmp_path: Path):
-    from derive.catalogue import Identity
-    from derive.confirmation import Confirmation
-    from derive.latex import document
+    from derive.engine.confirmation import Confirmation
+    from derive.identities.identity import Identity
+    from derive.notation.writer import document
     from derive.verify import IdentityReport
 
     plot = tmp_path / "figs" / "9x_curve.png"

@@ -5,10 +5,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.assumptions import Density, Distribution
-from derive.definitions import KL, CrossEntropy, Entropy
-from derive.expectation import Expectation, Normal
-from derive.latex_parser import Context, ParseError, parse_chain, parse_latex
+from derive.engine.assumptions import Density, Distribution
+from derive.engine.definitions import KL, CrossEntropy, Entropy
+from derive.engine.expectation import Expectation, Normal
+from derive.notation.reader import Context, ParseError, parse_chain, parse_latex
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 a, b = sp.Symbol("a", real=True), sp.Symbol("b", real=True)
@@ -153,7 +153,7 @@ def test_fuzz_only_parse_errors(text: str) -> None:
 
 
 def test_products_of_normal_laws_and_densities_named_by_variables() -> None:
-    from derive.expectation import DiagNormal
+    from derive.engine.expectation import DiagNormal
 
     e = parse_latex(r"\mathbb{E}_{\left(z_{1}, z_{2}\right)\sim \mathcal{N}\left(0, 1\right) "
                     r"\otimes \mathcal{N}\left(a, 2\right)}\left[z_{1} z_{2}\right]")

@@ -13,7 +13,7 @@ import torch
 from scipy import stats
 from scipy.integrate import quad
 
-from numeric.linear_gaussian import (
+from numeric.confirm.linear_gaussian import (
     DiagGaussian,
     LinearGaussian,
     elbo,
@@ -25,7 +25,7 @@ from numeric.linear_gaussian import (
     kl_to_standard_normal,
     log_importance_second_moment,
 )
-from numeric.montecarlo import confirm, mc_mean
+from numeric.mc.montecarlo import confirm, mc_mean
 
 SHAPES = [(1, 1), (3, 2), (5, 4), (2, 3)]  # (D, d), including fewer data than latent dims
 

@@ -16,7 +16,7 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 from torch.distributions import Normal, kl_divergence
 
-from numeric.heavy_tails import (
+from numeric.mc.heavy_tails import (
     bernstein_halfwidth,
     bounded_required_n,
     confirm_bounded,
@@ -24,7 +24,7 @@ from numeric.heavy_tails import (
     pareto_khat,
     tail_diagnostic,
 )
-from numeric.montecarlo import (
+from numeric.mc.montecarlo import (
     MCResult,
     confirm,
     confirm_rejects,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.stats import entropy as scipy_entropy
 
 from derive import Assumptions, Derivation, Distribution, Step, Verdict, check_equal
-from numeric.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
+from numeric.mc.information import SUM_TOLERANCE, cross_entropy, entropy, kl_divergence
 
 FAST = settings(derandomize=True, max_examples=60, deadline=None)
 SLOW = settings(derandomize=True, max_examples=15, deadline=None)
@@ -28,7 +28,7 @@ def one_line(exc: BaseException) -> bool:
     return bool(str(exc)) and "\n" not in str(exc)
 
 
-# ---------------------------------------------------------------- numeric.information
+# ---------------------------------------------------------------- numeric.mc.information
 @FAST
 @given(probabilities, probabilities)
 def test_valid_distributions_match_scipy(a, b):
@@ -151,7 +151,7 @@ def test_random_kl_rescalings_of_1b_are_refuted_unless_exact(n, scale):
 
     (n = 1 is excluded: p = q = (1), both sides are 0 and the claim is true for any scale;
     the engine then rightly corroborates it.)"""
-    from derive.definitions import KL, CrossEntropy, Entropy
+    from derive.engine.definitions import KL, CrossEntropy, Entropy
 
     i = sp.Symbol("i", integer=True)
     p, q = sp.IndexedBase("p", positive=True), sp.IndexedBase("q", positive=True)

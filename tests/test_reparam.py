@@ -1,4 +1,4 @@
-"""numeric/reparam.py against independent references: scipy quadrature and stats, numpy's
+"""numeric/mc/gradients.py against independent references: scipy quadrature and stats, numpy's
 sample covariance, torch autograd of the closed form, and Monte Carlo with fixed seeds."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import pytest
 import torch
 from scipy import stats
 
-from numeric.heavy_tails import confirm_heavy
-from numeric.montecarlo import confirm, mc_mean, per_check_alpha
-from numeric.reparam import (
+from numeric.confirm.reparam_plots import markdown_table, variance_table
+from numeric.mc.gradients import (
     ESTIMATORS,
     SQUARE,
     Objective,
@@ -34,7 +33,8 @@ from numeric.reparam import (
     score_gradient,
     score_loo_gradient,
 )
-from numeric.reparam_plots import markdown_table, variance_table
+from numeric.mc.heavy_tails import confirm_heavy
+from numeric.mc.montecarlo import confirm, mc_mean, per_check_alpha
 
 GRID = [(0.0, 1.0), (0.7, 1.3), (-2.0, 0.5), (3.0, 2.0)]
 SINE = Objective("sin x", np.sin, np.cos)

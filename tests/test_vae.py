@@ -6,8 +6,14 @@ import pytest
 import torch
 from torch.distributions import Binomial, Normal, kl_divergence
 
-from numeric.digits import load_digits_split
-from numeric.vae import (
+from numeric.vae.checks import (
+    check_decoder_draws,
+    check_loss_is_negative_elbo,
+    check_ordered,
+    check_reparameterization,
+)
+from numeric.vae.digits import load_digits_split
+from numeric.vae.model import (
     LATENT2,
     VAE,
     VAEConfig,
@@ -24,12 +30,6 @@ from numeric.vae import (
     save_checkpoint,
     train,
     trained_vae,
-)
-from numeric.vae_checks import (
-    check_decoder_draws,
-    check_loss_is_negative_elbo,
-    check_ordered,
-    check_reparameterization,
 )
 
 TINY = replace(LATENT2, hidden=16, epochs=2)
@@ -194,10 +194,11 @@ def test_config_rejects_bad_values():
 
 
 def test_training_kl_is_the_derived_formula():
-    """numeric.vae's KL is derive.gaussian's expression (doubled exactly, halved after summing)."""
+    """numeric.vae.model's KL is derive.engine.gaussian's expression (doubled exactly, halved
+    after summing)."""
     import sympy as sp
 
-    from derive.gaussian import KL_TO_STANDARD_NORMAL
-    from numeric.vae import TWICE_KL_PER_COORDINATE
+    from derive.engine.gaussian import KL_TO_STANDARD_NORMAL
+    from numeric.vae.model import TWICE_KL_PER_COORDINATE
 
     assert sp.simplify(TWICE_KL_PER_COORDINATE / 2 - KL_TO_STANDARD_NORMAL) == 0

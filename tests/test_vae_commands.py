@@ -7,12 +7,12 @@ import sys
 import pytest
 from PIL import Image
 
-from numeric.vae_checks import confirm_2e, confirm_2f, confirm_2g
-from numeric.vae_commands import forward, sample
+from numeric.vae.checks import confirm_2e, confirm_2f, confirm_2g
+from numeric.vae.commands import forward, sample
 
 
 def test_commands_module_does_not_import_torch():
-    code = "import sys, numeric.vae_commands; print('torch' in sys.modules)"
+    code = "import sys, numeric.vae.commands; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

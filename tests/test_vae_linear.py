@@ -5,9 +5,9 @@ import torch
 from sklearn.decomposition import PCA
 from torch.distributions import MultivariateNormal, kl_divergence
 
-from numeric.digits import load_digits_split
-from numeric.linear_vae import build_linear, scale, train_linear
-from numeric.vae_checks import check_gap_identity, check_ppca, linear_identity_checks
+from numeric.vae.checks import check_gap_identity, check_ppca, linear_identity_checks
+from numeric.vae.digits import load_digits_split
+from numeric.vae.linear import build_linear, scale, train_linear
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch.distributions import MultivariateNormal, Normal, kl_divergence
 
-from numeric.quadrature import converged_quadrature, grid_estimate, midpoint_grid
-from numeric.vae_checks import check_gap_by_quadrature
+from numeric.mc.quadrature import converged_quadrature, grid_estimate, midpoint_grid
+from numeric.vae.checks import check_gap_by_quadrature
 
 
 def linear_model(seed: int):

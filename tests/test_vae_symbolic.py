@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 
 from derive import Assumptions, Derivation, Step, Verdict, lookup
-from derive.expectation import Expectation, Normal
+from derive.engine.expectation import Expectation, Normal
 from derive.identities import vae
 
 

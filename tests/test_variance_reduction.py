@@ -12,8 +12,8 @@ import pytest
 from scipy.integrate import quad
 from scipy.stats import norm
 
-from numeric.montecarlo import confirm
-from numeric.variance_reduction import (
+from numeric.mc.montecarlo import confirm
+from numeric.mc.variance_reduction import (
     ESTIMATORS,
     antithetic_gaussian_mean,
     control_variate_gaussian_mean,

@@ -1,5 +1,6 @@
-"""The worksheet's identities, one module per topic, in worksheet order."""
+"""The catalogues: the worksheet's identities (one module per topic, listed by `catalogue`),
+and the soundness catalogue (`soundness`).
 
-from derive.identities import elbo, kl, reparam, vae
-
-IDENTITIES = [*kl.IDENTITIES, *elbo.IDENTITIES, *reparam.IDENTITIES, *vae.IDENTITIES]
+Identities name their numeric confirmations as "module:function" strings and never import
+them; `derive.registry` joins them.
+"""

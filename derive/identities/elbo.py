@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive import gaussian
-from derive.assumptions import Assumptions, Density, Distribution, Rule
-from derive.catalogue import Identity
-from derive.definitions import KL
-from derive.derivation import Derivation, Step
-from derive.expectation import DiagNormal, Expectation, Normal
-from derive.gaussian import kl_normal, log_density
-from derive.lemmas import gibbs
+from derive.engine import gaussian
+from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
+from derive.engine.definitions import KL
+from derive.engine.derivation import Derivation, Step
+from derive.engine.expectation import DiagNormal, Expectation, Normal
+from derive.engine.gaussian import kl_normal, log_density
+from derive.engine.lemmas import gibbs
+from derive.identities.identity import Identity
 
 # ---------------------------------------------------------------- abstract densities
 z = sp.Symbol("z", real=True)
@@ -401,7 +401,7 @@ def elbo_gap() -> list[Derivation]:
 IDENTITIES = [
     Identity("2a", "elbo-intractable", "2a",
              "log p(x) = log integral p(x|z) p(z) dz cannot be maximised directly",
-             marginal_gradient, confirmations=("numeric.confirm_elbo:confirm_2a",),
+             marginal_gradient, confirmations=("numeric.confirm.elbo:confirm_2a",),
              plots=("docs/figures/elbo_naive_growth.png",),
              summary="With a neural decoder p(x|z) the integral over z has no closed form, and "
                      "its gradient, the gradient of the log of an integral, is an expectation "
@@ -410,11 +410,11 @@ IDENTITIES = [
                      "grows fast with the dimensions (numeric)"),
     Identity("2b", "elbo-gap", "2b",
              "log p(x) = L + D_KL(q(z|x) || p(z|x)), hence L <= log p(x)", elbo_gap,
-             confirmations=("numeric.confirm_elbo:confirm_2b",),
+             confirmations=("numeric.confirm.elbo:confirm_2b",),
              summary="proved for abstract densities (checked chain, Gibbs), a discrete latent "
                      "and the linear-Gaussian model (scalar; d = 2, D = 3) by exact moments"),
     Identity("2c", "elbo-sampling", "2c", "z is sampled from q(z|x), not from the prior",
-             sampling_distribution, confirmations=("numeric.confirm_elbo:confirm_2c",),
+             sampling_distribution, confirmations=("numeric.confirm.elbo:confirm_2c",),
              summary="L = E_q[log p(x,z) - log q(z)], so its Monte Carlo estimator draws z ~ q; "
                      "the same average under p(z) is E_p[log p(x|z)] + D_KL(p(z) || q), "
                      "another quantity"),

@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from derive.assumptions import Assumptions, Density, Distribution, Rule
-from derive.catalogue import Identity
-from derive.checks import search_counterexample
-from derive.confirmation import Confirmation
-from derive.definitions import KL, CrossEntropy, Entropy
-from derive.derivation import Derivation, Step
-from derive.lemmas import jensen, log_le_sub_one, log_monotone
+from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
+from derive.engine.checks import search_counterexample
+from derive.engine.confirmation import Confirmation
+from derive.engine.definitions import KL, CrossEntropy, Entropy
+from derive.engine.derivation import Derivation, Step
+from derive.engine.lemmas import jensen, log_le_sub_one, log_monotone
+from derive.identities.identity import Identity
 
 i = sp.Symbol("i", integer=True)
 n = sp.Symbol("n", integer=True, positive=True)
@@ -231,15 +231,15 @@ def two_point_solution() -> list[Confirmation]:
 
 IDENTITIES = [
     Identity("1a", "kl-asymmetry", "1a", "KL divergence is not symmetric", kl_asymmetry,
-             confirmations=("numeric.confirm_kl:confirm_1a",),
+             confirmations=("numeric.confirm.kl:confirm_1a",),
              summary="D(p||q) = log(5/3) = 0.511 nats, D(q||p) = 0.368 nats; no triangle "
                      "inequality"),
     Identity("1b", "kl-decomposition", "1b", "D_KL(p || q) = H(p, q) - H(p)", kl_decomposition,
-             confirmations=("numeric.confirm_kl:confirm_1b",)),
+             confirmations=("numeric.confirm.kl:confirm_1b",)),
     Identity("1c", "kl-nonnegative", "1c", "D_KL(p || q) >= 0 (Gibbs' inequality)",
-             kl_nonnegative, confirmations=("numeric.confirm_kl:confirm_1c",),
+             kl_nonnegative, confirmations=("numeric.confirm.kl:confirm_1c",),
              plots=("docs/figures/mc_coverage.png",)),
     Identity("1d", "kl-zero-iff-equal", "1d", "D_KL(q || p) = 0 exactly when q = p",
              kl_zero_iff_equal, facts=two_point_solution,
-             confirmations=("numeric.confirm_kl:confirm_1d",)),
+             confirmations=("numeric.confirm.kl:confirm_1d",)),
 ]

@@ -23,12 +23,12 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from derive.assumptions import Assumptions
-from derive.catalogue import Identity
-from derive.confirmation import Confirmation
-from derive.derivation import Derivation, Step
-from derive.expectation import Expectation, Normal, gaussian_moment
-from derive.lemmas import differentiate, exchange_derivative, reparameterize
+from derive.engine.assumptions import Assumptions
+from derive.engine.confirmation import Confirmation
+from derive.engine.derivation import Derivation, Step
+from derive.engine.expectation import Expectation, Normal, gaussian_moment
+from derive.engine.lemmas import differentiate, exchange_derivative, reparameterize
+from derive.identities.identity import Identity
 
 theta = sp.Symbol("theta", real=True)
 theta1, theta2 = sp.symbols("theta1 theta2", real=True)
@@ -272,7 +272,7 @@ IDENTITIES = [
     Identity("2d", "reparam-gradient", "2d",
              "grad E[x^2] = 2 mu grad mu + 2 sigma grad sigma (reparameterization trick)",
              reparam_gradient, facts=moments_by_integration,
-             confirmations=("numeric.confirm_reparam:confirm_2d",),
+             confirmations=("numeric.confirm.reparam:confirm_2d",),
              plots=("docs/figures/reparam_variance.png",),
              summary="x = mu + sigma eps, eps ~ N(0, 1); pathwise, closed-form and "
                      "score-function routes agree"),

@@ -1,9 +1,10 @@
 """Worksheet 2e-2g: the VAE's forward pass, its encoder and decoder, and generation.
 
-The symbolic side of what the torch VAE in `numeric/vae.py` does, with the numeric
+The symbolic side of what the torch VAE in `numeric/vae/model.py` does, with the numeric
 validations on the digits as confirmations:
 - 2e: the reparameterized sample z = mu + sigma eps has the encoder's law, and the loss's KL
-  term is the closed form the training code imports (`derive.gaussian.KL_TO_STANDARD_NORMAL`);
+  term is the closed form the training code imports
+  (`derive.engine.gaussian.KL_TO_STANDARD_NORMAL`);
 - 2f: that KL term is a regulariser: >= 0, and 0 only at the prior (mu = 0, log sigma^2 = 0);
 - 2g: ancestral sampling z ~ N(0, 1), x ~ p(x | z) draws from the model's marginal p(x)
   (shown for a linear-Gaussian decoder, where the marginal is N(b, w^2 + s^2)).
@@ -15,12 +16,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive import gaussian
-from derive.assumptions import Assumptions
-from derive.catalogue import Identity
-from derive.derivation import Derivation, Step
-from derive.expectation import Expectation, Normal
-from derive.lemmas import log_le_sub_one
+from derive.engine import gaussian
+from derive.engine.assumptions import Assumptions
+from derive.engine.derivation import Derivation, Step
+from derive.engine.expectation import Expectation, Normal
+from derive.engine.lemmas import log_le_sub_one
+from derive.identities.identity import Identity
 
 MU, LOGVAR = gaussian.MU, gaussian.LOGVAR
 EPS = sp.Symbol("epsilon", real=True)
@@ -102,12 +103,12 @@ def vae_generate() -> list[Derivation]:
 
 IDENTITIES = [
     Identity("2e", "vae-forward", "2e", "VAE forward pass: reparameterized sample and KL term",
-             vae_forward, confirmations=("numeric.vae_checks:confirm_2e",)),
+             vae_forward, confirmations=("numeric.vae.checks:confirm_2e",)),
     Identity("2f", "vae-encoder-decoder", "2f",
              "VAE encoder and decoder: the KL term pulls q(z|x) to the prior", vae_encoder_decoder,
-             confirmations=("numeric.vae_checks:confirm_2f",),
+             confirmations=("numeric.vae.checks:confirm_2f",),
              plots=("docs/figures/vae_latent.png", "docs/figures/vae_reconstructions.png")),
     Identity("2g", "vae-generate", "2g", "VAE generation: z ~ p(z), then x ~ p(x|z)",
-             vae_generate, confirmations=("numeric.vae_checks:confirm_2g",),
+             vae_generate, confirmations=("numeric.vae.checks:confirm_2g",),
              plots=("docs/figures/vae_samples.png",)),
 ]

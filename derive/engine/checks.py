@@ -1,0 +1,245 @@
+"""Checking one relation `lhs op rhs` under declared assumptions.
+
+`=`: symbolic first (linearity of sums and integrals, `expand_log` without force, the
+declared normalisations and rewrite rules, `simplify`); if that does not reach 0, a numeric
+comparison at random points of the domain refutes (with the point) or corroborates.
+Inequalities without a lemma: SymPy's sign analysis or, for one variable on a declared
+interval, `solveset`; otherwise a numeric search for a counterexample (refuted or undecided).
+Every symbolic attempt runs under a time limit; running out gives undecided, never proved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import sympy as sp
+from sympy.calculus.util import continuous_domain
+
+from derive.engine.assumptions import Assumptions
+from derive.engine.definitions import unfold
+from derive.engine.sampling import Point, close, evaluate, holds, sample_point, satisfies
+from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
+from derive.engine.verdict import Outcome, Verdict
+
+EQUALITY_SAMPLES = 24
+SEARCH_SAMPLES = 200
+MAX_OPS = 5000  # larger expressions skip symbolic simplification (memory and time)
+FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
+
+
+def linearise(expr: sp.Basic) -> sp.Basic:
+    """Expand, split sums and integrals over + and pull out factors free of their variable.
+
+    Splitting an integral assumes each part converges: the side condition of any step
+    justified by linearity of integration.
+    """
+
+    def split(op: sp.Basic) -> sp.Basic:
+        body = sp.expand(sp.expand_log(op.function))
+        variables = [lim[0] for lim in op.limits]
+        out = sp.S.Zero
+        for term in sp.Add.make_args(body):
+            const, dep = term.as_independent(*variables, as_Add=False)
+            out += const * op.func(dep, *op.limits)
+        return out
+
+    expr = sp.expand(sp.expand_log(expr))
+    return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Integral)), split)
+
+
+def _is_zero(expr: sp.Basic) -> bool:
+    return expr == 0 or (expr.is_zero is True)
+
+
+def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
+    """Name of the method that reduced diff to 0 under the assumptions, or None."""
+    if sp.count_ops(diff) > MAX_OPS:
+        return None
+    # Cheap methods under every rewrite first: `simplify` can spend the whole time limit on
+    # an integral of unknown functions that a declared rule would have cancelled.
+    linear = []
+    for k, rewrite in enumerate(a.rewrites()):
+        e = rewrite(diff)
+        if _is_zero(e):
+            return "exact" if k == 0 else "exact, by the hypotheses"
+        e = a.normalise(linearise(e))
+        if _is_zero(e):
+            return "linearity and expand_log (no force)"
+        linear.append(e)
+    for e in linear:
+        # Rational functions (closed forms with denominators): cancel is far cheaper than
+        # simplify and does a subset of its work.
+        if not e.has(sp.Integral) and _is_zero(a.normalise(sp.cancel(e))):
+            return "linearity, then cancel (rational functions)"
+    for e in linear:
+        e = a.normalise(sp.simplify(e))
+        if _is_zero(e):
+            return "simplify under the declared assumptions"
+    # Unevaluated calculus (a chain may show D'(b) before computing it): compute it, last,
+    # because differentiating an expectation can mean integrating.
+    computed = diff.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)),
+                            lambda e: e.doit())
+    if computed != diff:
+        method = symbolic_zero(computed, a)
+        return f"derivatives computed, then {method}" if method else None
+    return None
+
+
+def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
+                  attempts: int) -> Iterator[tuple[Point, complex, complex]]:
+    """Random points satisfying every hypothesis where both sides have a value."""
+    for _ in range(attempts):
+        point = sample_point([lhs, rhs], a, rng)
+        if not satisfies(point, a):
+            continue
+        left, right = evaluate(lhs, point), evaluate(rhs, point)
+        if left is not None and right is not None:
+            yield point, left, right
+
+
+def _refuted(point: Point, left: complex, right: complex, note: str) -> Outcome:
+    ce = point.describe() | {"lhs": _fmt(left), "rhs": _fmt(right)}
+    return Outcome(Verdict.REFUTED, "numeric counterexample", ce, (note,) if note else ())
+
+
+def _numeric_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions,
+                   rng: np.random.Generator, note: str) -> Outcome:
+    agree = 0
+    notes = (note,) if note else ()
+    for point, left, right in _valid_points(lhs, rhs, a, rng, EQUALITY_SAMPLES * 5):
+        if close(left, right):
+            agree += 1
+        elif not close(evaluate(lhs, point, 80) or left, evaluate(rhs, point, 80) or right):
+            return _refuted(point, left, right, note)
+        if agree >= EQUALITY_SAMPLES:
+            return Outcome(Verdict.CORROBORATED,
+                           f"agrees at {agree} random points (40 digits)", None, notes)
+    return Outcome(Verdict.UNDECIDED, f"only {agree} valid sample points agree", None, notes)
+
+
+def _fmt(z: complex) -> str:
+    return f"{z.real:.12g}" if abs(z.imag) < 1e-30 else f"{z:.12g}"
+
+
+def check_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, *,
+                seconds: float = DEFAULT_SECONDS,
+                rng: np.random.Generator | None = None) -> Outcome:
+    """Prove lhs = rhs symbolically, else refute or corroborate it numerically.
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> check_equal(sp.log(x**2), 2 * sp.log(x), Assumptions()).verdict
+    <Verdict.PROVED: 'proved'>
+    >>> check_equal(sp.log(x + 1), sp.log(x) + sp.log(1), Assumptions()).verdict
+    <Verdict.REFUTED: 'refuted'>
+    """
+    if not isinstance(a, Assumptions):
+        raise ValueError(f"assumptions must be an Assumptions, not {type(a).__name__}")
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    note = ""
+    try:
+        with time_limit(seconds):  # unfolding can be real work (expectations): limit it too
+            lhs, rhs = unfold(lhs), unfold(rhs)
+            method = symbolic_zero(lhs - rhs, a)
+        if method:
+            return Outcome(Verdict.PROVED, method)
+    except OutOfTime as exc:
+        note = f"symbolic check stopped: {exc}"
+    except Exception as exc:  # SymPy can raise anything (StopIteration in sum_simplify...)
+        note = f"symbolic check gave up: {type(exc).__name__}"
+    rng = rng if rng is not None else np.random.default_rng(0)
+    try:
+        with time_limit(seconds):
+            return _numeric_equal(lhs, rhs, a, rng, note)
+    except OutOfTime as exc:
+        return Outcome(Verdict.UNDECIDED, f"numeric check stopped: {exc}", None,
+                       (note,) if note else ())
+
+
+def _by_hypothesis(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> bool:
+    """Is `lhs op rhs` (or a stronger form) literally one of the declared hypotheses?"""
+    weaker = {"<=": ("<=", "<"), "<": ("<",), ">=": (">=", ">"), ">": (">",)}[op]
+    for h in a.hypotheses():
+        for hl, hop, hr in ((h.lhs, h.rel_op, h.rhs), (h.rhs, FLIP[h.rel_op], h.lhs)):
+            # a <= b and a - c <= b - c are the same hypothesis: compare differences.
+            if hop in weaker and sp.simplify((hl - hr) - (lhs - rhs)) == 0:
+                return True
+    return False
+
+
+def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
+    """Prove expr >= 0 (or > 0): SymPy's assumptions, or solveset on a declared interval."""
+    e = a.normalise(unfold(sp.sympify(expr)))
+    for candidate in (e, sp.simplify(e), sp.factor(sp.simplify(e))):
+        ok = candidate.is_positive if strict else candidate.is_nonnegative
+        if ok:
+            return "sign analysis (SymPy assumptions)"
+    free = e.free_symbols
+    if len(free) == 1:
+        (s,) = free
+        interval = a.interval_of(s)
+        if interval is not None:
+            bad = sp.Le(e, 0) if strict else sp.Lt(e, 0)
+            try:
+                # solveset skips points where e is undefined (1/x > 0 "on [0, 1]"): insist
+                # that e is continuous, hence defined, on the whole interval.
+                if (continuous_domain(e, s, interval) == interval
+                        and sp.solveset(bad, s, interval) == sp.S.EmptySet):
+                    return f"solveset on {s} in {interval}"
+            except (NotImplementedError, ValueError, TypeError):
+                return None
+    return None
+
+
+def search_counterexample(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions,
+                          rng: np.random.Generator, samples: int = SEARCH_SAMPLES,
+                          note: str = "") -> Outcome:
+    """Random search for a point of the domain where `lhs op rhs` fails."""
+    tested = 0
+    for point, left, right in _valid_points(lhs, rhs, a, rng, samples * 3):
+        tested += 1
+        if not holds(left, op, right):
+            return _refuted(point, left, right, note)
+        if tested >= samples:
+            break
+    notes = tuple(x for x in (note, f"no counterexample in {tested} random points") if x)
+    return Outcome(Verdict.UNDECIDED, "no proof", None, notes)
+
+
+def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
+                   seconds: float = DEFAULT_SECONDS,
+                   rng: np.random.Generator | None = None, note: str = "") -> Outcome:
+    """Check `lhs op rhs` for op in =, <=, <, >=, > without a lemma.
+
+    >>> t = sp.Symbol("t", positive=True)
+    >>> check_relation(t**2 + 1, ">", 0, Assumptions()).verdict
+    <Verdict.PROVED: 'proved'>
+    >>> check_relation(sp.log(t), ">=", t - 1, Assumptions()).verdict
+    <Verdict.REFUTED: 'refuted'>
+    """
+    if op in ("=", "=="):
+        return check_equal(lhs, rhs, a, seconds=seconds, rng=rng)
+    if op not in FLIP:
+        raise ValueError(f"unknown relation {op!r}: use =, <=, <, >= or >")
+    if not isinstance(a, Assumptions):
+        raise ValueError(f"assumptions must be an Assumptions, not {type(a).__name__}")
+    lhs, rhs = unfold(sp.sympify(lhs)), unfold(sp.sympify(rhs))
+    strict = op in ("<", ">")
+    gap = rhs - lhs if op in ("<=", "<") else lhs - rhs
+    try:
+        with time_limit(seconds):
+            if _by_hypothesis(lhs, op, rhs, a):
+                return Outcome(Verdict.PROVED, "a declared hypothesis")
+            method = prove_sign(gap, a, strict=strict)
+            if method:
+                return Outcome(Verdict.PROVED, method)
+    except OutOfTime as exc:
+        note = "; ".join(x for x in (note, f"symbolic check stopped: {exc}") if x)
+    except Exception as exc:  # a crash inside SymPy proves nothing
+        note = "; ".join(x for x in (note, f"symbolic check gave up: {type(exc).__name__}") if x)
+    rng = rng if rng is not None else np.random.default_rng(0)
+    try:
+        with time_limit(seconds):
+            return search_counterexample(lhs, op, rhs, a, rng, note=note)
+    except OutOfTime as exc:
+        return Outcome(Verdict.UNDECIDED, f"numeric search stopped: {exc}", None)

@@ -1,0 +1,229 @@
+"""Derivations as data: a statement and a chain e0 R1 e1 R2 e2 ... of justified steps.
+
+Like a `calc` block in Lean: each step names its relation (=, <=, <, >=, >), its new
+expression, its justification (a rewrite described in words, or a lemma instance) and the
+side conditions it relies on. `check` verifies every step and that the chain's conclusion
+is the statement.
+
+>>> import sympy as sp
+>>> t = sp.Symbol("t", positive=True)
+>>> d = Derivation("log of a square", sp.Eq(sp.log(t**2), 2*sp.log(t)), sp.log(t**2),
+...                [Step("=", 2*sp.log(t), "log of a power, t > 0")])
+>>> d.check().verdict
+<Verdict.PROVED: 'proved'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from derive.engine.assumptions import Assumptions
+from derive.engine.checks import check_equal, check_relation, search_counterexample
+from derive.engine.definitions import unfold
+from derive.engine.lemmas import LemmaUse
+from derive.engine.timelimit import DEFAULT_SECONDS
+from derive.engine.verdict import Outcome, Verdict
+
+RELATIONS = ("=", "<=", "<", ">=", ">")
+_REL = {"=": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}
+
+# Jupyter's LaTeX view of a chain. The notation package installs its writer here when it is
+# imported (derive.notation.writer, which `from derive import ...` loads), so that the engine
+# shows mathematics without importing the layer above it.
+LATEX_DISPLAY: Callable[[object], str] | None = None
+
+
+def expression(value: object, what: str) -> sp.Expr:
+    """value as a SymPy expression, or a one-line ValueError naming `what` it should be."""
+    try:
+        e = sp.sympify(value)
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError):
+        raise ValueError(f"{what} {value!r} is not a SymPy expression") from None
+    if not isinstance(e, sp.Expr):
+        raise ValueError(f"{what} must be a SymPy expression, not {type(value).__name__} "
+                         f"{value!r}")
+    return e
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link `... op expr` of a chain, justified by words (a rewrite) or a lemma."""
+
+    op: str
+    expr: sp.Expr
+    by: str | LemmaUse = ""
+    uses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.op, str) or self.op not in RELATIONS:
+            raise ValueError(f"step relation {self.op!r} is not one of {', '.join(RELATIONS)}")
+        object.__setattr__(self, "expr", expression(self.expr, "a step's expression"))
+        if not isinstance(self.by, (str, LemmaUse)):
+            raise ValueError(f"a step's justification must be text or a lemma instance, "
+                             f"not {type(self.by).__name__}")
+        if isinstance(self.uses, str) or not all(isinstance(u, str) for u in self.uses):
+            raise ValueError("a step's `uses` must be a tuple of strings (side conditions)")
+        object.__setattr__(self, "uses", tuple(self.uses))
+
+    @property
+    def justification(self) -> str:
+        return self.by.describe() if isinstance(self.by, LemmaUse) else str(self.by)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A step with the expression it starts from and the outcome of its check."""
+
+    index: int
+    lhs: sp.Expr
+    step: Step
+    outcome: Outcome
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.outcome.verdict
+
+
+@dataclass(frozen=True)
+class DerivationResult:
+    """Every step's outcome, the conclusion's, and the overall verdict."""
+
+    derivation: Derivation
+    steps: tuple[StepResult, ...]
+    conclusion: Outcome
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.combine([s.verdict for s in self.steps] + [self.conclusion.verdict])
+
+    def _repr_latex_(self) -> str | None:
+        """Jupyter shows the checked chain with each step's verdict."""
+        return None if LATEX_DISPLAY is None else LATEX_DISPLAY(self)
+
+    def as_dict(self) -> dict:
+        return {
+            "title": self.derivation.title,
+            "statement": str(self.derivation.statement),
+            "verdict": self.verdict.value,
+            "steps": [{"index": s.index, "relation": s.step.op, "expr": str(s.step.expr),
+                       "by": s.step.justification, "uses": list(s.step.uses),
+                       "verdict": s.verdict.value, "method": s.outcome.method,
+                       "counterexample": s.outcome.counterexample,
+                       "notes": list(s.outcome.notes)} for s in self.steps],
+            "conclusion": {"verdict": self.conclusion.verdict.value,
+                           "method": self.conclusion.method},
+        }
+
+
+def chain_relation(ops: list[str]) -> str:
+    """The relation a chain establishes: = if all are =, strict if any step is strict."""
+    ineq = {o for o in ops if o != "="}
+    if not ineq:
+        return "="
+    if ineq <= {"<=", "<"}:
+        return "<" if "<" in ineq else "<="
+    if ineq <= {">=", ">"}:
+        return ">" if ">" in ineq else ">="
+    raise ValueError("a chain cannot mix <= and >= steps")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A statement, the expression the chain starts from, the steps, and the assumptions."""
+
+    title: str
+    statement: sp.Basic
+    start: sp.Expr
+    steps: tuple[Step, ...]
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    seconds: float = DEFAULT_SECONDS
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError("a derivation needs at least one step")
+        object.__setattr__(self, "steps", tuple(self.steps))
+        if not isinstance(self.title, str):
+            raise ValueError(f"a derivation's title must be text, not {type(self.title).__name__}")
+        for k, step in enumerate(self.steps, start=1):
+            if not isinstance(step, Step):
+                raise ValueError(f"step {k} is a {type(step).__name__}, not a Step")
+        object.__setattr__(self, "start", expression(self.start, "the start of a derivation"))
+        chain_relation([s.op for s in self.steps])
+        if not isinstance(self.statement, (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt)):
+            raise ValueError("the statement must be a relation: Eq, Le, Lt, Ge or Gt")
+        if not isinstance(self.assumptions, Assumptions):
+            raise ValueError(f"assumptions must be an Assumptions, not "
+                             f"{type(self.assumptions).__name__}")
+        if (isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float))
+                or not 0 < self.seconds < float("inf")):
+            raise ValueError(f"seconds must be a positive finite number, got {self.seconds!r}")
+
+    def _repr_latex_(self) -> str | None:
+        """Jupyter shows the chain (unchecked: call `check()` for the verdicts)."""
+        return None if LATEX_DISPLAY is None else LATEX_DISPLAY(self)
+
+    @property
+    def expressions(self) -> list[sp.Expr]:
+        return [self.start] + [s.expr for s in self.steps]
+
+    @property
+    def conclusion(self) -> sp.Basic:
+        """The relation the chain establishes between its first and last expressions."""
+        op = chain_relation([s.op for s in self.steps])
+        return _REL[op](self.start, self.steps[-1].expr, evaluate=False)
+
+    def check(self, *, seed: int = 0) -> DerivationResult:
+        """Check every step, then that the chain's conclusion gives the statement."""
+        rng = np.random.default_rng(seed)
+        results = []
+        lhs = self.start
+        for k, step in enumerate(self.steps, start=1):
+            results.append(StepResult(k, lhs, step, self._check_step(lhs, step, rng)))
+            lhs = step.expr
+        return DerivationResult(self, tuple(results), self._check_conclusion())
+
+    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator) -> Outcome:
+        a, rhs = self.assumptions, step.expr
+        if isinstance(step.by, LemmaUse):
+            outcome = step.by.check(lhs, step.op, rhs, a, seconds=self.seconds)
+            if outcome.proved:
+                return outcome
+            # The lemma does not apply: the step stands or falls on its own.
+            if step.op == "=":
+                found = check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
+            else:
+                found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng)
+            return Outcome(found.verdict, found.method, found.counterexample,
+                           outcome.notes + found.notes)
+        if step.op == "=":
+            return check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
+        return check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
+
+    def _check_conclusion(self) -> Outcome:
+        """The statement follows if it is the conclusion up to a proved rearrangement."""
+        got, want = _as_difference(self.conclusion), _as_difference(self.statement)
+        if want[1] == "=" and got[1] == "=":
+            for sign in (1, -1):
+                if check_equal(got[0], sign * want[0], self.assumptions,
+                               seconds=self.seconds).proved:
+                    return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
+            return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+        if want[1] == "=" or got[1] == "=" and want[1] == "<":
+            return Outcome(Verdict.UNDECIDED, "the chain's relation is weaker than the statement's")
+        if want[1] == "<" and got[1] == "<=":
+            return Outcome(Verdict.UNDECIDED, "the chain is not strict but the statement is")
+        if check_equal(got[0], want[0], self.assumptions, seconds=self.seconds).proved:
+            return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
+        return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+
+
+def _as_difference(rel: sp.Basic) -> tuple[sp.Expr, str]:
+    """Write a relation as `d op 0` with op in =, <=, <."""
+    op = {sp.Eq: "=", sp.Le: "<=", sp.Lt: "<", sp.Ge: ">=", sp.Gt: ">"}[type(rel)]
+    if op in (">=", ">"):
+        return rel.rhs - rel.lhs, op[0].replace(">", "<") + op[1:]
+    return rel.lhs - rel.rhs, op

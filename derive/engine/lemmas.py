@@ -1,0 +1,359 @@
+"""Named lemmas: the only way an inequality step is *proved*.
+
+Each lemma states itself, lists its side conditions and points to a formal proof (Mathlib)
+for a reader who wants to go further. `instance(...)` builds the concrete inequality; the
+engine proves that the step's two sides equal the instance's sides and that every side
+condition holds symbolically under the declared assumptions. If any part fails, the lemma
+does not apply and the step is only searched for a counterexample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.engine.assumptions import Assumptions
+from derive.engine.checks import _by_hypothesis, check_equal, prove_sign
+from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
+from derive.engine.verdict import Outcome, Verdict
+
+POSITIVE_REALS = sp.Interval.open(0, sp.oo)
+# Functions analytic wherever they are finite: for f built only from these (and +, *, powers)
+# SymPy's f'' is the true second derivative. Piecewise, Abs, Max, floor... are excluded: their
+# derivative is taken piece by piece and misses kinks and jumps (f'' = 0 for a convex kink).
+SMOOTH_FUNCTIONS = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.atan,
+                    sp.asinh, sp.erf)
+IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",), "=": ("=",)}
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """A lemma's name, statement, side conditions and formal reference."""
+
+    key: str
+    name: str
+    statement: str
+    side_conditions: tuple[str, ...]
+    formal: str
+
+
+JENSEN = Lemma(
+    "jensen", "Jensen's inequality (finite form, concave f)",
+    "sum_i w_i f(x_i) <= f(sum_i w_i x_i)",
+    ("f concave on an interval D: f'' <= 0 on D", "x_i in D", "w_i >= 0", "sum_i w_i = 1"),
+    "Mathlib: ConcaveOn.le_map_sum (ConvexOn.map_sum_le for convex f)")
+LOG_LE_SUB_ONE = Lemma(
+    "log-le-sub-one", "log t <= t - 1 (weighted sum form)",
+    "sum_i w_i log x_i <= sum_i w_i (x_i - 1)",
+    ("x_i > 0", "w_i >= 0"),
+    "Mathlib: Real.log_le_sub_one_of_pos")
+LOG_MONOTONE = Lemma(
+    "log-monotone", "log is increasing",
+    "log a <= log b", ("0 < a", "a <= b"),
+    "Mathlib: Real.log_le_log")
+HYPOTHESIS = Lemma(
+    "hypothesis", "a declared hypothesis", "the step is one of the assumptions", (),
+    "by assumption")
+GIBBS = Lemma(
+    "gibbs", "Gibbs' inequality", "D_KL(p || q) >= 0", ("p, q distributions", "p << q"),
+    "Mathlib: InformationTheory.klDiv_nonneg; this project's identity 1c")
+REPARAMETERIZATION = Lemma(
+    "reparameterization", "reparameterization: mu + sigma eps ~ N(mu, sigma^2) for eps ~ N(0, 1)",
+    "E_{x ~ N(m, s^2)}[f(x)] = E_{eps ~ N(0, 1)}[f(m + s eps)]",
+    ("s^2 > 0", "eps ~ N(0, 1)", "E|f(x)| < oo"),
+    "Mathlib: ProbabilityTheory.gaussianReal_map_add_const and gaussianReal_map_const_mul "
+    "(an affine image of a Gaussian is Gaussian); Kingma & Welling, arXiv:1312.6114, Sec. 2.4")
+EXCHANGE_DERIVATIVE = Lemma(
+    "exchange-derivative-expectation", "differentiation under the expectation (Leibniz rule)",
+    "d/dt E_{eps ~ P}[g(t, eps)] = E_{eps ~ P}[dg/dt(t, eps)]",
+    ("the law P of eps does not depend on t",
+     "g(., eps) differentiable near t for every eps",
+     "|dg/dt(t', eps)| <= G(eps) for t' near t with E_P[G] < oo (dominated convergence)"),
+    "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le")
+DIFFERENTIATION = Lemma(
+    "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
+    "d/dt of an explicit expression", ("every function differentiated is differentiable",),
+    "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
+LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
+          EXCHANGE_DERIVATIVE, DIFFERENTIATION)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One side condition of a lemma instance, checked symbolically."""
+
+    text: str
+    kind: str  # "nonneg", "pos", "nonpos", "equal", "le", "smooth"
+    expr: sp.Expr
+    other: sp.Expr = sp.S.Zero
+
+
+@dataclass(frozen=True)
+class LemmaUse:
+    """A lemma applied: the instance's sides, its relation and its side conditions."""
+
+    lemma: Lemma
+    lhs: sp.Expr
+    op: str
+    rhs: sp.Expr
+    obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    detail: str = ""
+
+    def describe(self) -> str:
+        return self.lemma.name + (f" ({self.detail})" if self.detail else "")
+
+    def check(self, lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions, *,
+              seconds: float = DEFAULT_SECONDS) -> Outcome:
+        """PROVED if the step is this instance and every side condition is proved."""
+        if self.op not in IMPLIES.get(op, ()):
+            return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
+        for side, mine in (("left", (lhs, self.lhs)), ("right", (rhs, self.rhs))):
+            if not check_equal(*mine, a, seconds=seconds).proved:
+                return _fails(f"the step's {side} side is not the lemma's {side} side")
+        for ob in self.obligations:
+            if not _discharge(ob, a, seconds):
+                return _fails(f"side condition not proved: {ob.text}")
+        conds = "; ".join(ob.text for ob in self.obligations)
+        return Outcome(Verdict.PROVED, f"{self.lemma.name}" + (f" [{conds}]" if conds else ""))
+
+
+def _fails(why: str) -> Outcome:
+    return Outcome(Verdict.UNDECIDED, "lemma does not apply", None, (why,))
+
+
+def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+    """Prove one side condition within the time limit; running out means not proved."""
+    try:
+        with time_limit(seconds):
+            return _discharge_now(ob, a, seconds)
+    except OutOfTime:
+        return False
+    except Exception:  # a crash inside SymPy proves nothing
+        return False
+
+
+def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+    if ob.kind == "smooth":
+        return is_smooth(ob.expr)
+    if ob.kind == "equal":
+        return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
+    if ob.kind == "le":
+        if _by_hypothesis(ob.expr, "<=", ob.other, a):
+            return True
+        return prove_sign(ob.other - ob.expr, a, strict=False) is not None
+    if ob.kind == "nonpos":
+        return prove_sign(-ob.expr, a, strict=False) is not None
+    return prove_sign(ob.expr, a, strict=ob.kind == "pos") is not None
+
+
+def _in_domain(x: sp.Expr, domain: sp.Interval, text: str) -> list[Obligation]:
+    out = []
+    if domain.inf != -sp.oo:
+        out.append(Obligation(f"{text} >= {domain.inf}" if not domain.left_open
+                              else f"{text} > {domain.inf}",
+                              "pos" if domain.left_open else "nonneg", x - domain.inf))
+    if domain.sup != sp.oo:
+        out.append(Obligation(f"{text} <= {domain.sup}", "nonneg", domain.sup - x))
+    return out
+
+
+def is_smooth(expr: sp.Basic) -> bool:
+    """Built from symbols, numbers, +, *, powers and SMOOTH_FUNCTIONS only."""
+    return all(isinstance(e, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.Add, sp.Mul, sp.Pow,
+                              *SMOOTH_FUNCTIONS))
+               for e in sp.preorder_traversal(expr))
+
+
+def _index(index: object) -> tuple[sp.Symbol, sp.Expr, sp.Expr]:
+    """A summation range (i, lo, hi), or a one-line ValueError."""
+    if not (isinstance(index, (tuple, list, sp.Tuple)) and len(index) == 3
+            and isinstance(index[0], sp.Symbol)):
+        raise ValueError(f"a summation range must be (index Symbol, lower, upper), got {index!r}")
+    i, lo, hi = index
+    return i, sp.sympify(lo), sp.sympify(hi)
+
+
+def _range(index: tuple) -> Obligation:
+    """sum_{i=lo}^{hi} with hi < lo - 1 is minus a sum (SymPy's convention): rule it out."""
+    i, lo, hi = _index(index)
+    return Obligation(f"{i} = {lo}..{hi} is not a reversed range: {hi} >= {lo} - 1",
+                      "nonneg", hi - lo + 1)
+
+
+def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
+           domain: sp.Interval = POSITIVE_REALS) -> LemmaUse:
+    """Jensen for concave f: sum w f(x) <= f(sum w x); concavity checked from f''.
+
+    >>> i = sp.Symbol("i", integer=True); t = sp.Symbol("t")
+    >>> use = jensen(sp.Lambda(t, sp.log(t)), sp.Integer(1) / 2, i, (i, 1, 2))
+    >>> use.op
+    '<='
+    """
+    if not (isinstance(f, sp.Lambda) and len(f.variables) == 1):
+        raise ValueError(f"jensen: f must be a Lambda of one variable, e.g. Lambda(t, log(t)), "
+                         f"not {f!r}")
+    index = _index(index)
+    t = sp.Dummy("t", real=True)
+    second = sp.diff(f(t), t, 2)
+    i = index[0]
+    lhs = sp.Sum(weights * f(points), index)
+    rhs = f(sp.Sum(weights * points, index))
+    domain_sym = _interval_symbol(domain)
+    concave = sp.diff(f(domain_sym), domain_sym, 2)
+    obligations = (
+        Obligation(f"f = {f.expr} is smooth (f'' is its true second derivative)", "smooth",
+                   f(domain_sym)),
+        Obligation(f"f''(t) = {sp.simplify(second)} <= 0 on {domain}", "nonpos", concave),
+        *_in_domain(points, domain, f"x_{i} = {points}"),
+        Obligation(f"w_{i} = {weights} >= 0", "nonneg", weights),
+        Obligation(f"sum_{i} w_{i} = 1", "equal", sp.Sum(weights, index), sp.S.One),
+        _range(index),
+    )
+    return LemmaUse(JENSEN, lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
+
+
+def _interval_symbol(domain: sp.Interval) -> sp.Symbol:
+    """A symbol whose SymPy assumptions encode the domain, when they can."""
+    if domain == sp.Interval.open(0, sp.oo):
+        return sp.Dummy("t", positive=True)
+    if domain == sp.Interval(0, sp.oo):
+        return sp.Dummy("t", nonnegative=True)
+    if domain == sp.Interval(-sp.oo, sp.oo):
+        return sp.Dummy("t", real=True)
+    raise ValueError(f"jensen: domain {domain} is not (0, oo), [0, oo) or the real line")
+
+
+def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None) -> LemmaUse:
+    """sum w log x <= sum w (x - 1), from log t <= t - 1 for t > 0 and w >= 0."""
+    lhs, rhs = weights * sp.log(points), weights * (points - 1)
+    if index is not None:
+        index = _index(index)
+        lhs, rhs = sp.Sum(lhs, index), sp.Sum(rhs, index)
+    obligations = (Obligation(f"x = {points} > 0", "pos", points),
+                   Obligation(f"w = {weights} >= 0", "nonneg", weights))
+    if index is not None:
+        obligations += (_range(index),)
+    return LemmaUse(LOG_LE_SUB_ONE, lhs, "<=", rhs, obligations)
+
+
+def log_monotone(a: sp.Expr, b: sp.Expr) -> LemmaUse:
+    """log a <= log b from 0 < a <= b."""
+    obligations = (Obligation(f"{a} > 0", "pos", a), Obligation(f"{a} <= {b}", "le", a, b))
+    return LemmaUse(LOG_MONOTONE, sp.log(a), "<=", sp.log(b), obligations)
+
+
+def gibbs(p: sp.Basic, q: sp.Basic, limits: tuple | sp.Symbol, *,
+          offset: sp.Expr = sp.S.Zero) -> LemmaUse:
+    """offset - D_KL(p || q) <= offset, from D_KL(p || q) >= 0 (Gibbs; identity 1c).
+
+    p, q: entries p[i] / densities p(x) with limits (i, 1, n) / (x, -oo, oo); side conditions:
+    both normalised (sum or integral = 1 under the declared assumptions), q > 0 (so p << q),
+    p >= 0. Or two normal laws (`derive.engine.expectation.Normal` / `DiagNormal`) with limits the
+    variable(s): D_KL is then E_{z~p}[log p(z) - log q(z)], and the side conditions are that
+    every variance is positive (a normal law is then a positive, normalised density).
+    """
+    from derive.engine.definitions import KL, total
+    from derive.engine.expectation import DiagNormal, Expectation, Normal
+
+    offset = sp.sympify(offset)
+    if isinstance(p, (Normal, DiagNormal)) and isinstance(q, (Normal, DiagNormal)):
+        kl = Expectation(p.log_pdf(limits) - q.log_pdf(limits), limits, p)
+        obligations = tuple(Obligation(f"variance {c.var} > 0", "pos", c.var)
+                            for law in (p, q) for c in law.coordinates)
+        detail = f"normal laws {p} and {q}"
+    elif isinstance(p, (Normal, DiagNormal)) or isinstance(q, (Normal, DiagNormal)):
+        raise ValueError("gibbs: give two normal laws or two distributions/densities")
+    else:
+        limits = sp.Tuple(*limits)
+        if len(limits) != 3:
+            raise ValueError(f"gibbs: limits must be (variable, lower, upper), got {limits}")
+        kl = KL(p, q, limits)
+        obligations = (Obligation(f"{p} is normalised", "equal", total(p, limits), sp.S.One),
+                       Obligation(f"{q} is normalised", "equal", total(q, limits), sp.S.One),
+                       Obligation(f"{q} > 0 (so {p} << {q})", "pos", q),
+                       Obligation(f"{p} >= 0", "nonneg", p))
+        detail = f"D_KL({p} || {q}) >= 0"
+    return LemmaUse(GIBBS, offset - kl, "<=", offset, obligations, detail)
+
+
+def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> LemmaUse:
+    """The step is a declared hypothesis (checked against the assumptions' list)."""
+    kind = {"<=": "le", ">=": "le"}.get(op)
+    if kind is None:
+        raise ValueError("hypothesis: only <= and >= steps")
+    small, big = (lhs, rhs) if op == "<=" else (rhs, lhs)
+    return LemmaUse(HYPOTHESIS, lhs, op, rhs,
+                    (Obligation(f"{small} <= {big} is declared", "le", small, big),))
+
+
+def reparameterize(expectation: sp.Expr, eps: sp.Symbol, *,
+                   wrt: sp.Symbol | None = None) -> LemmaUse:
+    """E_{x ~ N(m, v)}[f(x)] = E_{eps ~ N(0, 1)}[f(m + sqrt(v) eps)]; v > 0 is an obligation.
+
+    With `wrt`, both sides are differentiated in it: equal functions of t have equal
+    derivatives. Worksheet 2d; Kingma & Welling, arXiv:1312.6114, Sec. 2.4.
+
+    >>> x, e, m = sp.Symbol("x", real=True), sp.Symbol("e", real=True), sp.Symbol("m")
+    >>> from derive.engine.expectation import Expectation, Normal
+    >>> reparameterize(Expectation(x**2, x, Normal(m, 4)), e).rhs
+    E_{e~N(0, 1)}[(2*e + m)**2]
+    """
+    from derive.engine.expectation import Expectation, Normal
+
+    if not isinstance(expectation, Expectation) or not isinstance(expectation.law, Normal):
+        raise ValueError("reparameterize: expected an Expectation under a scalar Normal law")
+    if expectation.has(eps):
+        raise ValueError(f"reparameterize: {eps} already occurs in {expectation}")
+    (x,) = expectation.variables
+    law = expectation.law
+    lhs = expectation
+    rhs = Expectation(expectation.function.xreplace({x: law.mean + sp.sqrt(law.var) * eps}),
+                      eps, Normal(0, 1))
+    if wrt is not None:
+        lhs, rhs = sp.Derivative(lhs, wrt), sp.Derivative(rhs, wrt)
+    obligations = (Obligation(f"variance {law.var} > 0", "pos", law.var),)
+    return LemmaUse(REPARAMETERIZATION, lhs, "=", rhs, obligations,
+                    f"{x} = {law.mean + sp.sqrt(law.var) * eps}")
+
+
+def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
+    """d/dt E_{eps ~ P}[g] = E_{eps ~ P}[dg/dt]; obligation: P's parameters are free of t.
+
+    The domination condition cannot be checked symbolically: state it in the step's `uses`.
+
+    >>> e, t = sp.Symbol("e", real=True), sp.Symbol("t", real=True)
+    >>> from derive.engine.expectation import Expectation, Normal
+    >>> exchange_derivative(Expectation(t * e**2, e, Normal(0, 1)), t).rhs
+    E_{e~N(0, 1)}[Derivative(e**2*t, t)]
+    """
+    from derive.engine.expectation import Expectation
+
+    if not isinstance(expectation, Expectation):
+        raise ValueError("exchange_derivative: expected an Expectation")
+    if wrt in expectation.variables:
+        raise ValueError(f"exchange_derivative: {wrt} is the expectation's own variable")
+    law = expectation.law
+    params = [(name, p) for c in getattr(law, "coordinates", ())
+              for name, p in (("mean", c.mean), ("variance", c.var))]
+    obligations = tuple(Obligation(f"the law's {name} {p} does not depend on {wrt}", "equal",
+                                   sp.diff(p, wrt)) for name, p in params)
+    lhs = sp.Derivative(expectation, wrt)
+    rhs = Expectation(sp.Derivative(expectation.function, wrt), expectation.variables, law)
+    return LemmaUse(EXCHANGE_DERIVATIVE, lhs, "=", rhs, obligations, f"in {wrt}")
+
+
+def differentiate(expr: sp.Expr) -> LemmaUse:
+    """expr = expr with every derivative of an explicit expression evaluated by SymPy.
+
+    A derivative of an expectation is left alone (that is `exchange_derivative`'s job).
+
+    >>> t = sp.Symbol("t")
+    >>> differentiate(sp.Derivative(sp.sin(t) ** 2, t)).rhs
+    2*sin(t)*cos(t)
+    """
+    from derive.engine.expectation import Expectation
+
+    rhs = expr.replace(lambda e: isinstance(e, sp.Derivative) and not e.has(Expectation),
+                       lambda e: e.doit())
+    return LemmaUse(DIFFERENTIATION, expr, "=", rhs)

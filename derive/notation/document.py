@@ -1,0 +1,611 @@
+"""Reading a derivation someone wrote: a LaTeX chain or a Python file using the public API.
+
+LaTeX: every `align`, `align*`, `aligned` or `derivation` environment holds one chain
+`e0 R1 e1 R2 e2 ...` (rows split at `\\\\`, `&` ignored; a row may start with its relation).
+Declarations come from comment lines anywhere before the chain (they accumulate):
+
+    % assume: p_i > 0, \\sum_i p_i = 1          p is a distribution over i = 1..n
+    % assume: p, q distributions over i = 1..n  the same, for several names at once
+    % assume: q_i \\ge 0, \\sum_i q_i \\le 1      a sub-distribution (entries >= 0)
+    % assume: p, q densities over x             densities on the real line
+    % assume: x > 0, s \\ge 0, t < 0             signs of scalar symbols
+    % assume: a \\in (0, 1), b \\in [0, 1]        intervals
+    % assume: n positive integer, f function    words: real, positive, negative,
+                                                nonnegative, integer, function
+    % assume: a \\le b, q_k = c p_k             other relations: hypotheses (= rewrites)
+    % title: my proof of 1c                     the next chain's title
+    % by: jensen                                the next step's justification
+
+A `% by:` comment at the end of a row justifies that row's step. Lemma names: jensen,
+log-le-sub-one, log-monotone, gibbs, hypothesis; any other text is kept as the step's words.
+The chain's statement is its own conclusion (first R last), or a `% statement: ...` line.
+The files `derive latex` writes are read too (their `Statement:` and `Assuming:` items).
+
+Python: the file is *executed* (it is the user's own code) with `runpy` in a fresh
+namespace; its derivations are the module-level list `derivations` if there is one, else
+every `Derivation` bound at module level. Each step's line is where its `Step(...)` was made.
+"""
+
+from __future__ import annotations
+
+import re
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy as sp
+
+from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
+from derive.engine.derivation import _REL, Derivation, Step, chain_relation
+from derive.notation.reader import Context, ParseError, parse_chain, parse_latex
+
+ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
+_BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
+_DROP = re.compile(r"\\(?:shortintertext|intertext|stepnote|text|tag|label|mbox|textrm)\s*\{")
+_WORDS = {"real": {"real": True}, "positive": {"positive": True},
+          "negative": {"negative": True}, "nonnegative": {"nonnegative": True},
+          "integer": {"integer": True}, "natural": {"integer": True, "positive": True}}
+
+
+@dataclass
+class ReadChain:
+    """A chain read from a file: the Derivation and the file line of each step."""
+
+    derivation: Derivation
+    lines: list[int]  # lines[k] is the line of step k + 1
+    start_line: int
+
+
+@dataclass
+class _Header:
+    ctx: Context = field(default_factory=Context)
+    distributions: dict[str, Distribution] = field(default_factory=dict)
+    densities: list[Density] = field(default_factory=list)
+    intervals: list[tuple[sp.Symbol, sp.Interval]] = field(default_factory=list)
+    facts: list[sp.Rel] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+    def copy(self) -> _Header:
+        ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
+                      dict(self.ctx.densities))
+        return _Header(ctx, dict(self.distributions), list(self.densities),
+                       list(self.intervals), list(self.facts), list(self.rules))
+
+    def assumptions(self) -> Assumptions:
+        return Assumptions(distributions=tuple(self.distributions.values()),
+                           densities=tuple(self.densities), intervals=tuple(self.intervals),
+                           facts=tuple(self.facts), rules=tuple(self.rules))
+
+
+def read(path: Path) -> list[ReadChain]:
+    """The chains of a .tex or .py file. ParseError (with line and column) if unreadable."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParseError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
+                         1, 1) from None
+    if path.suffix == ".py":
+        return read_python(path)
+    try:
+        return read_latex(text)
+    except ParseError:
+        raise
+    except Exception as exc:  # anything else the reader did not foresee: still one line
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParseError(f"cannot read this file: {msg}", 1, 1) from None
+
+
+# ------------------------------------------------------------------ LaTeX
+def _blank(text: str, start: int, end: int) -> str:
+    """text with [start, end) replaced by spaces, newlines kept (positions stay valid)."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def _close_brace(text: str, k: int) -> int:
+    """Index just after the brace closing the one opened before position k."""
+    depth = 1
+    while k < len(text) and depth:
+        depth += (text[k] == "{") - (text[k] == "}")
+        k += 1
+    return k
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[ReadChain]:
+    """Every chain of a LaTeX file or snippet, with the declarations that precede it.
+
+    `names` declares symbols up front (name -> Symbol, IndexedBase or Function), as
+    `% assume:` lines would.
+    """
+    header = _Header(Context(names=dict(names or {})))
+    chains: list[ReadChain] = []
+    pos = 0
+    pending: dict[str, object] = {}
+    local = header
+    for m in _BEGIN.finditer(text):
+        if m.start() < pos:
+            continue
+        carry = local if "statement_span" in pending and local is not header else None
+        local = _preamble(text, pos, m.start(), header, pending, carry) or header
+        end_tag = rf"\end{{{m.group(1)}}}"
+        end = text.find(end_tag, m.end())
+        if end < 0:
+            line, col = _line_col(text, m.start())
+            raise ParseError(f"expected {end_tag} for this \\begin", line, col)
+        if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement,
+            pending["statement_span"] = (m.end(), end)  # read after the Assuming: items
+        else:
+            chains.append(_chain(text, m.end(), end, local, pending))
+            pending = {}
+        pos = end + len(end_tag)
+    if not chains:
+        _preamble(text, pos, len(text), header, pending)
+        raise ParseError("expected a chain: \\begin{align*} ... \\end{align*}",
+                         *_line_col(text, len(text)))
+    return chains
+
+
+def _comments(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """(offset, key, value) for `% key: value` comments between start and end."""
+    return [(start + m.start(), m.group(1).lower(), m.group(2))
+            for m in re.finditer(r"%\s*(assume|by|title|statement)\s*:(.*)",
+                                 text[start:end])]
+
+
+def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
+              local: _Header | None = None) -> _Header | None:
+    """Declarations, a title, a statement and `Assuming:` items before a chain.
+
+    `% assume:` lines go to `header` (they hold for the rest of the file). A derivation
+    printed by `derive latex` (a `\\paragraph`) gets its own copy with its `Assuming:` items,
+    which is returned.
+    """
+    for off, key, value in _comments(text, start, end):
+        line, col = _line_col(text, off + text[off:].index(":") + 1)
+        if key == "assume":
+            for item, c in _split_items(value):
+                lead = len(item) - len(item.lstrip())
+                try:
+                    _declare(item.strip(), header, line, col + c + lead)
+                except ParseError:
+                    raise
+                except ValueError as exc:  # e.g. a distribution over 1..0
+                    raise ParseError(str(exc).splitlines()[0], line, col + c + lead) from None
+        elif key == "title":
+            pending["title"] = value.strip()
+        elif key == "statement":
+            pending["statement"] = (value, line, col)
+        elif key == "by":
+            pending["by_first"] = value.strip()
+    region = text[start:end]
+    if "\\paragraph{" in region:
+        header = header.copy()
+    elif local is not None:  # the items after a long statement
+        header = local
+    else:
+        return None
+    m = re.search(r"\\paragraph\{(.*?)\}(?:~\\v\w+\{\})?\s*$", region, re.M)
+    if m and "title" not in pending:
+        pending["title"] = _plain_title(m.group(1))
+    m = re.search(r"Statement:\s*\\\[(.*?)\\\]", region, re.S)
+    if m:
+        pending["statement"] = (m.group(1), *_line_col(text, start + m.start(1)))
+    for m in re.finditer(r"\\item (.*)", region):
+        _generated_item(m.group(1), header, *_line_col(text, start + m.start(1)))
+    return header
+
+
+def _plain_title(tex: str) -> str:
+    """A printed title back in plain words: $D_{\\mathrm{KL}}$(p $\\|$ q) -> D_KL(p || q)."""
+    for a, b in ((r"\|", "||"), (r"\ge", ">="), (r"\le", "<="), (r"\textgreater{}", ">"),
+                 (r"\textless{}", "<"), (r"\textbar{}", "|"), (r"\mathrm{KL}", "KL"),
+                 (r"\allowbreak{}", ""), (r"\_", "_"), (r"\{", "{"), (r"\}", "}")):
+        tex = tex.replace(a, b)
+    return re.sub(r"[$\\]|\{|\}", "", tex).strip()
+
+
+def _split_items(value: str) -> list[tuple[str, int]]:
+    """Split at commas outside brackets; a run of bare names (`p, q densities`) stays whole."""
+    items, depth, last = [], 0, 0
+    for k, ch in enumerate(value):
+        depth += ch in "([{" and 1 or 0
+        depth -= ch in ")]}" and 1 or 0
+        if ch in ",;" and depth == 0:
+            items.append((value[last:k], last))
+            last = k + 1
+    items.append((value[last:], last))
+    merged: list[tuple[str, int]] = []
+    for item, off in items:
+        if merged and re.fullmatch(r"\s*\\?[A-Za-z]+\s*", merged[-1][0]) and \
+                re.match(r"\s*\\?[A-Za-z]+(\s*,\s*\\?[A-Za-z]+)*\s+[a-z]", item):
+            merged[-1] = (merged[-1][0] + "," + item, merged[-1][1])
+        else:
+            merged.append((item, off))
+    return [(i, o) for i, o in merged if i.strip()]
+
+
+_NAMES = r"((?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+)"
+
+
+def _declare(item: str, h: _Header, line: int, col: int) -> None:
+    """One `% assume:` item (see the module docstring for the grammar)."""
+    m = re.fullmatch(_NAMES + r"\s+(distributions?|densit(?:y|ies))"
+                     r"(?:\s+over\s+(.+))?", item)
+    if m:
+        names = [n.strip().lstrip("\\") for n in m.group(1).split(",")]
+        over = (m.group(3) or "").strip()
+        if m.group(2).startswith("distribution"):
+            rng = re.fullmatch(r"(\w+)\s*=\s*1\s*\.\.\s*(.+)", over or "i = 1..n")
+            if not rng:
+                raise ParseError("expected 'over i = 1..n'", line, col)
+            i = h.ctx.symbol(rng.group(1))
+            size = parse_latex(rng.group(2), h.ctx, line=line, column=col)
+            for n in names:
+                _distribution(h, n, i, size, positive=True, total="one")
+        else:
+            x = h.ctx.symbol(over or "x")
+            for n in names:
+                f = sp.Function(n, positive=True)
+                h.ctx.names[n] = f
+                h.ctx.densities[n] = Density(f, x)
+                h.densities.append(Density(f, x))
+        return
+    m = re.fullmatch(_NAMES + r"\s+((?:real|positive|negative|nonnegative|integer|natural|"
+                     r"function)(?:\s+(?:real|positive|negative|nonnegative|integer|natural))*)",
+                     item)
+    if m:
+        words = m.group(2).split()
+        for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+            if words == ["function"]:
+                h.ctx.names[n] = sp.Function(n, real=True)
+                continue
+            kw: dict[str, bool] = {}
+            for w in words:
+                kw.update(_WORDS[w])
+            h.ctx.names[n] = sp.Symbol(n, **kw)
+        return
+    m = re.fullmatch(r"\s*(.+?)\s*\\in\s*([(\[])(.+),(.+)([)\]])\s*", item)
+    if m:
+        s = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        lo, hi = (parse_latex(g, h.ctx, line=line, column=col) for g in (m.group(3), m.group(4)))
+        interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
+        _interval(h, s, interval, line, col)
+        return
+    rel = parse_latex(item, h.ctx, line=line, column=col)
+    if not isinstance(rel, sp.Rel):
+        raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
+                         line, col)
+    _relation(h, rel, line, col)
+
+
+def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positive: bool,
+                  total: str) -> None:
+    base = sp.IndexedBase(name, positive=True) if positive else \
+        sp.IndexedBase(name, nonnegative=True)
+    h.ctx.names[name] = base
+    d = Distribution(base, i, size, positive=positive, total=total)
+    h.ctx.distributions[name] = d
+    h.distributions[name] = d
+
+
+def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: int) -> None:
+    if not isinstance(s, sp.Symbol):
+        raise ParseError("expected a symbol before \\in", line, col)
+    kw = {"real": True}
+    if interval.inf >= 0:
+        kw = {"positive": True} if interval.inf > 0 or interval.left_open else \
+            {"nonnegative": True}
+    new = sp.Symbol(s.name, **kw)
+    h.ctx.names[s.name] = new
+    h.intervals.append((new, interval))
+
+
+def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
+    """p_i > 0 (entries), sum_i p_i = 1 (normalised), x > 0 (a sign), or a hypothesis."""
+    lhs, rhs, op = rel.lhs, rel.rhs, rel.rel_op
+    if isinstance(lhs, sp.Indexed) and rhs == 0 and op in (">", ">="):
+        name = lhs.base.name  # entries of a sign; a distribution once its sum is declared
+        h.ctx.names[name] = sp.IndexedBase(name, **({"positive": True} if op == ">" else
+                                                     {"nonnegative": True}))
+        old = h.distributions.get(name)
+        if old:
+            _distribution(h, name, old.index, old.size, positive=op == ">", total=old.total)
+        return
+    if isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) and rhs == 1 \
+            and op in ("==", "<="):
+        (i, lo, hi), = lhs.limits
+        if lo != 1:
+            raise ParseError("expected a sum from 1: \\sum_{i=1}^{n} p_i = 1", line, col)
+        name = lhs.function.base.name
+        known = h.ctx.names.get(name)
+        positive = isinstance(known, sp.IndexedBase) and known.assumptions0.get("positive")
+        _distribution(h, name, i, hi, positive=bool(positive),
+                      total="one" if op == "==" else "at_most_one")
+        return
+    if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
+        kw = {">": {"positive": True}, ">=": {"nonnegative": True}, "<": {"negative": True}}
+        h.ctx.names[lhs.name] = sp.Symbol(lhs.name, **kw[op])
+        return
+    if op == "==":
+        old = lhs
+        if isinstance(lhs, sp.Indexed):
+            k = sp.Wild("k")
+            old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
+        h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
+        return
+    h.facts.append(rel)
+
+
+def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
+    """An `Assuming:` item as `derive latex` prints it (a distribution, density, interval)."""
+    m = re.match(r"\$(.+?) (>|\\ge) 0\$ for \$(.+?) = 1, \\dots, (.+?)\$ and \$.*(=|\\le) 1\$",
+                 item)
+    if m:
+        entry = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        if isinstance(entry, sp.Indexed):
+            size = parse_latex(m.group(4), h.ctx, line=line, column=col)
+            _distribution(h, entry.base.name, entry.indices[0], size, positive=m.group(2) == ">",
+                          total="one" if m.group(5) == "=" else "at_most_one")
+        return
+    m = re.match(r"\$(.+?) > 0\$ is a density", item)
+    if m:
+        fx = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        if isinstance(fx, sp.core.function.AppliedUndef) and len(fx.args) == 1:
+            f = sp.Function(fx.func.__name__, positive=True)  # "p(x) > 0 is a density"
+            h.ctx.names[f.__name__] = f
+            d = Density(f, fx.args[0])
+            h.ctx.densities[fx.func.__name__] = d
+            h.densities.append(d)
+        return
+    m = re.fullmatch(r"\$(.+?) \\in \\left([(\[])(.+), (.+)\\right([)\]])\$\s*", item)
+    if m:
+        s = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        lo, hi = (parse_latex(g, h.ctx, line=line, column=col) for g in (m.group(3), m.group(4)))
+        _interval(h, s, sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")"), line, col)
+
+
+def _rows(text: str, start: int, end: int, header: _Header
+          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]]]:
+    """The chain in text[start:end]: its first expression and (op, expr, line, column)
+    per step."""
+    body = text
+    for m in reversed(list(_DROP.finditer(text, start, end))):
+        body = _blank(body, m.start(), _close_brace(body, m.end()))
+    body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
+    rows, last = [], start
+    for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
+        rows.append((last, start + m.start()))
+        last = start + m.end()
+    rows.append((last, end))
+    exprs: list[sp.Expr] = []
+    steps: list[tuple[str, sp.Expr, int]] = []
+    for a, b in rows:
+        chunk = body[a:b].replace("&", " ")
+        if not chunk.strip():
+            continue
+        line, col = _line_col(text, a)
+        got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+        if got[0] is not None:
+            lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
+            if exprs and not lead.startswith(("+", "-")):
+                raise ParseError("expected a relation at the start of this row (=, \\le, ...)",
+                                 *_line_col(text, a + len(chunk) - len(chunk.lstrip())))
+            if exprs:  # a long expression continued on the next row
+                if steps:
+                    op, e, ln, col = steps[-1]
+                    steps[-1] = (op, e + got[0], ln, col)
+                else:
+                    exprs[-1] = exprs[-1] + got[0]
+            else:
+                exprs.append(got[0])
+        elif not exprs:
+            raise ParseError("expected an expression before the first relation",
+                             rels[0][1].line, rels[0][1].column)
+        for (op, tok), e in zip(rels, got[1:], strict=True):
+            steps.append((op, e, tok.line, tok.column))
+    if not steps:
+        raise ParseError("expected a chain with at least one relation",
+                         *_line_col(text, start))
+    return exprs[0], steps
+
+
+def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
+    """One environment's chain, as a Derivation with each step's line."""
+    if "statement_span" in pending:
+        a, b = pending["statement_span"]
+        lhs, got = _rows(text, a, b, header)
+        if len(got) != 1:
+            raise ParseError("expected one relation in the statement", *_line_col(text, a))
+        pending["statement_rel"] = _REL[got[0][0]](lhs, got[0][1], evaluate=False)
+    first, steps = _rows(text, start, end, header)
+    exprs = [first]
+    by: dict[int, str] = {}  # line -> `% by:` written on that line
+    standalone: list[tuple[int, str]] = []
+    for off, key, value in _comments(text, start, end):
+        line = _line_col(text, off)[0]
+        own = text[text.rfind("\n", 0, off) + 1:off].strip()
+        if key == "by":
+            (by.__setitem__(line, value.strip()) if own else
+             standalone.append((line, value.strip())))
+    start_line = _line_col(text, start)[0]
+    justification = _justifications(steps, by, standalone, pending.get("by_first"))
+    notes = _step_notes(text, start, end)
+    justification = [j or notes.get(k, "") for k, j in enumerate(justification, start=1)]
+    made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "(none given)")
+            for (op, e, _, _), j, prev in zip(steps, justification,
+                                             [exprs[0]] + [s[1] for s in steps[:-1]],
+                                             strict=True)]
+    try:
+        conclusion_op = chain_relation([s[0] for s in steps])
+    except ValueError as exc:
+        k = next(k for k in range(len(steps)) if _mixed([s[0] for s in steps[:k + 1]]))
+        raise ParseError(str(exc), steps[k][2], steps[k][3]) from None
+    statement = _REL[conclusion_op](exprs[0], steps[-1][1], evaluate=False)
+    if "statement_rel" in pending:
+        statement = pending["statement_rel"]
+    elif "statement" in pending:
+        src, line, col = pending["statement"]
+        src = src.strip()
+        src = src[len(r"\fitmath{"):-1] if src.startswith(r"\fitmath{") else src
+        statement = parse_latex(src, header.ctx, line=line, column=col)
+        if not isinstance(statement, sp.Rel):
+            raise ParseError("expected a relation as the statement", line, col)
+    title = str(pending.get("title") or f"chain at line {start_line}")
+    try:
+        d = Derivation(title, statement, exprs[0], made, header.assumptions())
+    except ValueError as exc:
+        raise ParseError(str(exc), start_line, 1) from None
+    return ReadChain(d, [s[2] for s in steps], start_line)
+
+
+# How `derive latex` names a lemma in a step's note, and the `% by:` key it stands for.
+_LEMMA_NOTES = (("Jensen's inequality", "jensen"), ("log t $\\le$ t - 1", "log-le-sub-one"),
+                ("log is increasing", "log-monotone"), ("Gibbs' inequality", "gibbs"),
+                ("a declared hypothesis", "hypothesis"))
+
+
+def _step_notes(text: str, start: int, end: int) -> dict[int, str]:
+    """Step k's justification from the notes `derive latex` prints (a lemma's key if any)."""
+    stop = text.find("\\paragraph{", end)
+    region = text[start:stop if stop >= 0 else len(text)]
+    out = {}
+    for m in re.finditer(r"\\textbf\{\((\d+)\)\}~\\v\w+\{\}\\quad by (.*?)(?:\\newline|\}$)",
+                         region, re.M):
+        words = m.group(2)
+        key = next((k for name, k in _LEMMA_NOTES if words.startswith(name)), None)
+        out[int(m.group(1))] = key or re.sub(r"[$\\{}]", "", words)
+    return out
+
+
+def _mixed(ops: list[str]) -> bool:
+    try:
+        chain_relation(ops)
+    except ValueError:
+        return True
+    return False
+
+
+def _justifications(steps: list, by: dict[int, str], standalone: list[tuple[int, str]],
+                    first: object) -> list[str]:
+    """A trailing `% by:` names its row's step; a line of its own names the next step."""
+    out = []
+    prev_line = 0
+    for k, (_, _, line, _) in enumerate(steps):
+        j = by.get(line, "")
+        if not j:
+            before = [v for ln, v in standalone if prev_line < ln < line or
+                      (k == 0 and ln < line)]
+            j = before[-1] if before else (str(first) if k == 0 and first else "")
+        out.append(j)
+        prev_line = line
+    return out
+
+
+# ------------------------------------------------------------------ lemmas by name
+def _lemma(name: str, lhs: sp.Expr, op: str, rhs: sp.Expr, h: _Header) -> object:
+    """The lemma a `% by:` names, instantiated on the step; else the text itself."""
+    from derive.engine import lemmas
+
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    if op == "=" or key not in ("jensen", "log-le-sub-one", "log-monotone", "gibbs",
+                                "hypothesis"):
+        return name
+    if key == "hypothesis":
+        return lemmas.hypothesis(lhs, op if op in ("<=", ">=") else op + "=", rhs)
+    small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
+    use = _instance(key, small, big, h) or _instance(key, big, small, h)
+    if use is None:
+        return f"{name} (could not match the lemma to this step)"
+    return use if op in ("<=", "<") else _flip(use)
+
+
+def _flip(use: object) -> object:
+    from derive.engine.lemmas import LemmaUse
+
+    flip = {"<=": ">=", ">=": "<=", "<": ">", ">": "<", "=": "="}
+    return LemmaUse(use.lemma, use.rhs, flip[use.op], use.lhs, use.obligations, use.detail)
+
+
+def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | None:
+    """A lemma instance `small <= big` matching these shapes, or None."""
+    from derive.engine import lemmas
+    from derive.engine.definitions import KL
+
+    if key == "log-monotone":
+        if isinstance(small, sp.log) and isinstance(big, sp.log):
+            return lemmas.log_monotone(small.args[0], big.args[0])
+        if isinstance(small, sp.log) and big == 0:
+            return lemmas.log_monotone(small.args[0], sp.S.One)
+        return None
+    if key == "gibbs":
+        for kl in (small - big).atoms(KL):
+            if sp.expand(small - big + kl) == 0:
+                g = lemmas.gibbs(*kl.distributions, kl.limits)
+                return lemmas.LemmaUse(g.lemma, small, "<=", big, g.obligations, g.detail)
+        return None
+    if not isinstance(small, sp.Sum) or len(small.limits) != 1:
+        return None
+    lim = small.limits[0]
+    body = small.function
+    factors = sp.Mul.make_args(body)
+    for k, w in enumerate(factors):
+        rest = sp.Mul(*factors[:k], *factors[k + 1:])
+        if isinstance(rest, sp.log):
+            x = rest.args[0]
+            if key == "jensen":
+                t = sp.Symbol("t", positive=True)
+                return lemmas.jensen(sp.Lambda(t, sp.log(t)), w, x, lim)
+            return lemmas.log_le_sub_one(w, x, lim)
+    return None
+
+
+# ------------------------------------------------------------------ Python
+def read_python(path: Path) -> list[ReadChain]:
+    """Run the file (it is the user's own code) and collect its Derivations."""
+    path = Path(path).resolve()
+    made: dict[int, int] = {}
+    original = Step.__post_init__
+
+    def recording(self: Step) -> None:
+        original(self)
+        frame = sys._getframe(1)
+        while frame is not None and Path(frame.f_code.co_filename).resolve() != path:
+            frame = frame.f_back
+        if frame is not None:
+            made[id(self)] = frame.f_lineno
+
+    Step.__post_init__ = recording
+    sys.path.insert(0, str(path.parent))  # as `python FILE` would: sibling modules import
+    try:
+        namespace = runpy.run_path(str(path), run_name="__derive_check__")
+    except SyntaxError as exc:
+        raise ParseError(f"Python syntax error: {exc.msg}", exc.lineno or 1,
+                         exc.offset or 1) from None
+    except (Exception, SystemExit) as exc:  # the user's code: where it failed, on one line
+        tb = exc.__traceback__
+        line = 1
+        while tb is not None:
+            if Path(tb.tb_frame.f_code.co_filename).resolve() == path:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        raise ParseError(f"running the file raised {type(exc).__name__}: {msg}", line,
+                         1) from None
+    finally:
+        Step.__post_init__ = original
+        sys.path.remove(str(path.parent))
+    found = namespace.get("derivations")
+    if found is None:
+        found = [v for v in namespace.values() if isinstance(v, Derivation)]
+    if not isinstance(found, (list, tuple)) or \
+            not all(isinstance(d, Derivation) for d in found) or not found:
+        raise ParseError("expected Derivation objects (a list `derivations`, or Derivations "
+                         "bound at module level)", 1, 1)
+    return [ReadChain(d, [made.get(id(s), 0) for s in d.steps],
+                      min((made.get(id(s), 0) for s in d.steps), default=0)) for d in found]

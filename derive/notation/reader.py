@@ -1,0 +1,972 @@
+"""Reading the project's LaTeX notation back into SymPy: a small precedence-climbing parser.
+
+Not SymPy's `parse_latex`: its lark backend is ambiguous on sums and integrals and rejects
+`\\mathbb{E}`, `\\|`, `\\geq` and `\\nabla`, its ANTLR backend needs an exact runtime version,
+and latex2sympy-style readers take `\\log` as base 10. Here `\\log` and `\\ln` are natural.
+
+What it reads: numbers (decimals become exact rationals), letters and Greek letters, sub- and
+superscripts, `\\frac`, `\\sqrt`, `\\log`/`\\ln`/`\\exp` (with or without parentheses),
+`\\sum_{i=1}^{n}` and `\\int_a^b ... dx` (a sum takes the product that follows it; an integral
+runs to its `dx`), `\\mathbb{E}_{z\\sim q}[f]`, `D_{\\mathrm{KL}}(p\\,\\|\\,q)`, `H(p)`,
+`H(p, q)`, `\\nabla_\\theta`, `\\frac{d}{dx}`, `\\mathcal{N}(\\mu, \\sigma^2)` as a law,
+`\\cdot`, `\\times`, `\\left( \\right)`, spacing commands, and the relations =, \\le, \\leq,
+\\ge, \\geq, <, >. Names keep the same SymPy object across a file through a `Context`, which
+also knows the declared distributions and densities (D_KL(p || q) needs p's index range).
+
+Every error is a `ParseError` whose one-line message names the line, the column and what
+was expected.
+
+>>> str(parse_latex(r"\\sum_{i=1}^{n} \\frac{1}{2} x_i"))
+'Sum(x[i]/2, (i, 1, n))'
+>>> parse_latex(r"\\log(")
+Traceback (most recent call last):
+...
+derive.notation.reader.ParseError: line 1, column 6: expected an expression, found the end
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+from derive.engine.assumptions import Density, Distribution
+
+RELATIONS = {"=": "=", "<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\leqslant": "<=",
+             r"\ge": ">=", r"\geq": ">=", r"\geqslant": ">=", r"\lt": "<", r"\gt": ">"}
+GREEK = set("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
+            "sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon "
+            "Phi Psi Omega".split())
+VARIANTS = {"varepsilon": "epsilon", "varphi": "phi", "vartheta": "theta", "varrho": "rho",
+            "varsigma": "sigma"}
+SKIP = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle",
+        r"\textstyle", r"\limits", r"\nolimits", r"\fitmath", r"\big", r"\Big", r"\bigg",
+        r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\nonumber",
+        r"\notag", "~", "&", r"\mathopen", r"\mathclose", r"\middle"}
+FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\sin": sp.sin, r"\cos": sp.cos,
+             r"\tan": sp.tan, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
+OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\langle": r"\rangle"}
+# Names conventionally used as indices and sizes (overridden by a declaration).
+INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
+MAX_EXPONENT = 1000
+FUNCTION_LETTERS = set("fghpqr")  # f(x) is an application, c(x) a product
+
+
+class ParseError(ValueError):
+    """Unreadable input: a one-line message with the line, the column and what was expected."""
+
+    def __init__(self, what: str, line: int, column: int) -> None:
+        super().__init__(f"line {line}, column {column}: {what}")
+        self.what, self.line, self.column = what, line, column
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "cmd", "letter", "number", "char", "end"
+    text: str
+    line: int
+    column: int
+
+    def describe(self) -> str:
+        return "the end" if self.kind == "end" else repr(self.text)
+
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\.\d+|\S", re.S)
+
+
+def tokenize(text: str, *, line: int = 1, column: int = 1) -> list[Token]:
+    """Tokens with their positions; `line`/`column` place text inside a larger file."""
+    out, pos, ln, col0 = [], 0, line, column - 1  # col0: column of offset `start_of_line`
+    start_of_line = 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch == "\n":
+            ln, pos, start_of_line, col0 = ln + 1, pos + 1, pos + 1, 0
+            continue
+        if ch.isspace():
+            pos += 1
+            continue
+        if ch == "%":  # a comment runs to the end of the line
+            end = text.find("\n", pos)
+            pos = len(text) if end < 0 else end
+            continue
+        m = _TOKEN.match(text, pos)
+        tok = m.group()
+        kind = ("cmd" if tok.startswith("\\") else "letter" if tok.isalpha()
+                else "number" if tok[0].isdigit() or tok[0] == "." and len(tok) > 1 else "char")
+        out.append(Token(kind, tok, ln, col0 + pos - start_of_line + 1))
+        pos = m.end()
+    out.append(Token("end", "", ln, col0 + pos - start_of_line + 1))
+    # `{}` (as in SymPy's `{}={}`) is empty: drop it.
+    return [t for k, t in enumerate(out)
+            if not (t.text == "{" and out[k + 1].text == "}")
+            and not (t.text == "}" and k and out[k - 1].text == "{")]
+
+
+@dataclass
+class Context:
+    """Names seen so far (one SymPy object per name) and the declared distributions/densities.
+
+    `names` maps a name (`x`, `theta_1`, `p`) to a Symbol, IndexedBase or undefined Function.
+    Undeclared names are created on first use: i, j, k, l integer; n, N, M, K positive
+    integers; every other name real.
+    """
+
+    names: dict[str, sp.Basic] = field(default_factory=dict)
+    distributions: dict[str, Distribution] = field(default_factory=dict)
+    densities: dict[str, Density] = field(default_factory=dict)
+
+    def symbol(self, name: str) -> sp.Basic:
+        got = self.names.get(name)
+        if isinstance(got, sp.Symbol):
+            return got
+        if got is not None:
+            raise ValueError(f"{name} is declared as a {type(got).__name__}, not a variable")
+        if name in INDEX_NAMES:
+            s = sp.Symbol(name, integer=True)
+        elif name in SIZE_NAMES:
+            s = sp.Symbol(name, integer=True, positive=True)
+        else:
+            s = sp.Symbol(name, real=True)
+        self.names[name] = s
+        return s
+
+    def base(self, name: str) -> sp.IndexedBase:
+        got = self.names.get(name)
+        if isinstance(got, sp.IndexedBase):
+            return got
+        if name in self.distributions:
+            return self.distributions[name].base
+        b = sp.IndexedBase(name, real=True)
+        if got is None:
+            self.names[name] = b
+        return b
+
+    def function(self, name: str) -> UndefinedFunction:
+        got = self.names.get(name)
+        if isinstance(got, UndefinedFunction):
+            return got
+        if name in self.densities:
+            return self.densities[name].function
+        f = sp.Function(name, real=True)
+        if got is None:
+            self.names[name] = f
+        return f
+
+    def is_function(self, name: str) -> bool:
+        return isinstance(self.names.get(name), UndefinedFunction) or name in self.densities
+
+    def is_base(self, name: str) -> bool:
+        return isinstance(self.names.get(name), sp.IndexedBase) or name in self.distributions
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], ctx: Context) -> None:
+        self.toks, self.k, self.ctx = tokens, 0, ctx
+        self.bound: list[sp.Symbol] = []  # variables of enclosing sums/integrals/expectations
+        self.integrals = 0  # depth of enclosing integrals (a `d x` ends the innermost)
+
+    # -------------------------------------------------------------- tokens
+    def peek(self, ahead: int = 0) -> Token:
+        k = self.k
+        while True:
+            t = self.toks[min(k, len(self.toks) - 1)]
+            if t.text in SKIP and t.kind != "end":
+                k += 1
+                continue
+            if ahead == 0:
+                return t
+            ahead, k = ahead - 1, k + 1
+
+    def next(self) -> Token:
+        t = self.peek()
+        while self.toks[self.k] is not t:
+            self.k += 1
+        self.k = min(self.k + 1, len(self.toks) - 1)
+        return t
+
+    def fail(self, what: str, tok: Token | None = None) -> ParseError:
+        tok = tok or self.peek()
+        return ParseError(f"expected {what}, found {tok.describe()}", tok.line, tok.column)
+
+    def expect(self, text: str, what: str | None = None) -> Token:
+        t = self.peek()
+        if t.text != text:
+            raise self.fail(what or repr(text), t)
+        return self.next()
+
+    def at(self, *texts: str) -> bool:
+        return self.peek().text in texts
+
+    def open_paren(self) -> str | None:
+        """The closing delimiter if an opening one (possibly after \\left) comes next."""
+        t = self.peek()
+        if t.text == r"\left":
+            d = self.peek(1).text
+            return r"\right" + OPEN.get(d, d) if d in ("(", "[", r"\{", "|", r"\lvert") else None
+        return OPEN.get(t.text) if t.text in ("(", "[") else None
+
+    def delimited(self, parse: callable) -> object:
+        """( ... ) or \\left( ... \\right) or [ ... ]: parse the inside with `parse`."""
+        t = self.next()
+        if t.text == r"\left":
+            d = self.next().text
+            inner = parse()
+            self.expect(r"\right", r"\right" + OPEN.get(d, d))
+            close = self.next()
+            if close.text not in (OPEN.get(d, d), "|", "."):
+                raise self.fail(repr(OPEN.get(d, d)), close)
+            return inner
+        inner = parse()
+        self.expect(OPEN[t.text])
+        return inner
+
+    def group(self) -> sp.Expr:
+        """{expr}, or a single token (x^2, \\frac12)."""
+        if self.at("{"):
+            self.next()
+            e = self.expr()
+            self.expect("}")
+            return e
+        t = self.peek()
+        if t.kind == "number" and len(t.text) > 1 and t.text.isdigit():
+            self.next()  # \frac12: one digit per argument
+            rest = Token("number", t.text[1:], t.line, t.column + 1)
+            self.toks.insert(self.k, rest)
+            return sp.Integer(t.text[0])
+        return self.atom()
+
+    def raw_group(self) -> str:
+        """The text of a {group} of letters/commands (for \\mathrm{KL}, \\mathbb{E})."""
+        if not self.at("{"):
+            return self.next().text
+        self.next()
+        parts, depth = [], 0
+        while depth or not self.at("}"):
+            t = self.peek()
+            if t.kind == "end":
+                raise self.fail("'}'")
+            depth += (t.text == "{") - (t.text == "}")
+            if t.text not in "{}":
+                parts.append(t.text)
+            self.next()
+        self.next()
+        return "".join(parts)
+
+    # -------------------------------------------------------------- relations
+    def chain(self) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
+        """e0 R1 e1 R2 e2 ...; e0 may be missing (a row that starts with a relation)."""
+        exprs: list[sp.Expr | None] = [None if self.relation_ahead() else self.expr()]
+        rels = []
+        while self.relation_ahead():
+            tok = self.next()
+            rels.append((RELATIONS[tok.text], tok))
+            exprs.append(self.expr())
+        return exprs, rels
+
+    def relation_ahead(self) -> bool:
+        return self.peek().text in RELATIONS
+
+    # -------------------------------------------------------------- expressions
+    def expr(self) -> sp.Expr:
+        terms = []
+        sign = 1
+        if self.at("+", "-"):
+            sign = -1 if self.next().text == "-" else 1
+        first = self.term()
+        terms.append(first if sign == 1 else -first)
+        while self.at("+", "-", r"\pm"):
+            t = self.next()
+            if t.text == r"\pm":
+                raise self.fail("+ or - (\\pm is ambiguous)", t)
+            terms.append((-1 if t.text == "-" else 1) * self.term())
+        return terms[0] if len(terms) == 1 else sp.Add(*terms)
+
+    def term(self) -> sp.Expr:
+        out = self.unary()
+        while True:
+            t = self.peek()
+            if t.text in (r"\cdot", r"\times", "*"):
+                self.next()
+                out = out * self.unary()
+            elif t.text == "/":
+                self.next()
+                out = out / self.unary()
+            elif self.starts_factor():
+                out = out * self.unary()
+            else:
+                return out
+
+    def unary(self) -> sp.Expr:
+        if self.at("-"):
+            self.next()
+            return -self.unary()
+        if self.at("+"):
+            self.next()
+            return self.unary()
+        return self.power()
+
+    def starts_factor(self) -> bool:
+        t = self.peek()
+        if t.kind in ("letter", "number"):
+            return not self.at_differential()
+        if t.kind == "cmd":
+            if t.text == r"\left":
+                return self.peek(1).text in ("(", "[", "|", ".")
+            if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
+                return False
+            return t.text not in RELATIONS and t.text not in (
+                r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
+                r"\dots", r"\ldots", r"\cdots")
+        return t.text in ("(", "{")
+
+    def _mathrm_d(self) -> bool:
+        return self.peek(1).text == "{" and self.peek(2).text == "d" and self.peek(3).text == "}"
+
+    def at_differential(self) -> bool:
+        """Inside an integral, `d x` (or `\\mathrm{d} x`) ends the integrand."""
+        t = self.peek()
+        if not self.integrals:
+            return False
+        if t.text == "d":
+            nxt = self.peek(1)
+            return nxt.kind == "letter" or nxt.text[1:] in GREEK | set(VARIANTS)
+        return t.text == r"\mathrm" and self._mathrm_d()
+
+    def power(self) -> sp.Expr:
+        base = self.postfix()
+        while self.at("^"):
+            self.next()
+            exponent = self.group()
+            # 9^{9^{9}} would take SymPy minutes to evaluate: keep huge powers unevaluated.
+            big = exponent.is_Number and abs(exponent) > MAX_EXPONENT
+            base = sp.Pow(base, exponent, evaluate=not big)
+        return base
+
+    def postfix(self) -> sp.Expr:
+        return self.atom()
+
+    # -------------------------------------------------------------- atoms
+    def atom(self) -> sp.Expr:
+        t = self.peek()
+        if t.kind == "end":
+            raise self.fail("an expression", t)
+        if t.kind == "number":
+            self.next()
+            return sp.Rational(t.text) if "." in t.text else sp.Integer(t.text)
+        if t.kind == "letter":
+            return self.name()
+        if t.text == "{":
+            self.next()
+            inner = self.expr()
+            self.expect("}")
+            if isinstance(inner, (sp.Symbol, sp.IndexedBase, UndefinedFunction)) and \
+                    self.at("_"):
+                return self.after_name(inner, None)
+            if inner is sp.pi and self.at("_"):  # {\pi}_{k}: the vector pi
+                return self.after_name(sp.Symbol("pi"), None)
+            return inner
+        if t.text in ("(", "[") or t.text == r"\left":
+            if t.text == r"\left" and self.peek(1).text == ".":
+                return self.substitution()
+            if t.text == r"\left" and self.peek(1).text in ("|", r"\lvert"):
+                return sp.Abs(self.delimited(self.expr))
+            return self.delimited(self.expr)
+        if t.kind == "cmd":
+            return self.command()
+        raise self.fail("an expression", t)
+
+    def command(self) -> sp.Expr:
+        t = self.peek()
+        c = t.text
+        name = c[1:]
+        if c in FUNCTIONS:
+            return self.function_call()
+        if c in (r"\frac", r"\dfrac", r"\tfrac"):
+            return self.fraction()
+        if c == r"\sqrt":
+            self.next()
+            if self.at("["):
+                self.next()
+                n = self.expr()
+                self.expect("]")
+                return sp.root(self.group(), n)
+            return sp.sqrt(self.group())
+        if c == r"\sum":
+            return self.big_sum()
+        if c == r"\int":
+            return self.integral()
+        if c == r"\nabla":
+            self.next()
+            self.expect("_", "a subscript: \\nabla_\\theta")
+            v = self.group()
+            if not isinstance(v, sp.Symbol):
+                raise self.fail("a variable after \\nabla_", t)
+            return sp.Derivative(self.power(), v)
+        if c == r"\mathbb":
+            return self.expectation()
+        if c in (r"\mathrm", r"\operatorname", r"\text", r"\mathit"):
+            self.next()
+            word = self.raw_group()
+            if word == "KL":
+                return self.kl(t)
+            if len(word) == 1 and word.isalpha():
+                return self.after_name(self.ctx.symbol(word), word)
+            return self.after_name(self.ctx.symbol(word), word)
+        if c == r"\mathcal":
+            self.next()
+            if self.raw_group() == "N":
+                raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
+                                 "E_{z \\sim N(...)}", t.line, t.column)
+            raise self.fail("\\mathcal{N}", t)
+        if c == r"\infty":
+            self.next()
+            return sp.oo
+        if name in GREEK or name in VARIANTS:
+            self.next()
+            n = VARIANTS.get(name, name)
+            if n == "pi" and "pi" not in self.ctx.names:
+                return self.after_name(sp.pi, None)
+            return self.name_tail(n)
+        if c == r"\left":
+            return self.delimited(self.expr)
+        raise self.fail("an expression", t)
+
+    def name(self) -> sp.Expr:
+        """A letter, or a run of letters declared as one name, with sub/superscripts."""
+        t = self.next()
+        word = t.text
+        # a multi-letter name only if it is declared (xy is x times y)
+        j = 0
+        while self.toks[self.k + j].kind == "letter" and self.toks[self.k + j].column == \
+                self.toks[self.k + j - 1].column + 1 and self.toks[self.k + j].line == t.line:
+            j += 1
+        for stop in range(j, 0, -1):
+            longer = word + "".join(x.text for x in self.toks[self.k:self.k + stop])
+            if longer in self.ctx.names or longer == "KL":
+                self.k += stop
+                word = longer
+                break
+        if word == "KL" and self.open_paren():
+            return self.kl(t)
+        if word == "D" and self.at("_") and self._kl_subscript():
+            return self.kl(t)
+        if word == "H" and self.open_paren() and "H" not in self.ctx.names:
+            return self.entropy(t)
+        if word == "e" and "e" not in self.ctx.names:
+            return self.after_name(sp.E, None)
+        return self.name_tail(word)
+
+    def _kl_subscript(self) -> bool:
+        k = self.k + 1
+        text = "".join(tok.text for tok in self.toks[k:k + 6])
+        return "KL" in text
+
+    def name_tail(self, word: str) -> sp.Expr:
+        """Subscript (index or part of the name), superscript, application."""
+        sub = None
+        if self.at("_"):
+            self.next()
+            sub = self.subscript(word)
+        power = None
+        if self.at("^") and self.application_after_power():
+            self.next()
+            power = self.group()
+        if isinstance(sub, tuple):  # an index: x_i
+            base = self.ctx.base(word)
+            obj = base[sub[1]]
+            return obj if power is None else obj**power
+        full = word if sub is None else f"{word}_{sub}"
+        if self.is_application(full, word):
+            applied = self.application(full)
+            return applied if power is None else applied**power
+        got = self.ctx.names.get(full)
+        if power is None and isinstance(got, (sp.IndexedBase, UndefinedFunction)):
+            return got  # a distribution or density by name: D_KL(p || q), E_{z ~ q}
+        obj = self.ctx.symbol(full) if full != "pi" else sp.pi
+        return obj if power is None else obj**power
+
+    def application_after_power(self) -> bool:
+        """\\sigma^{2}{\\left(\\theta \\right)}: SymPy's print of sigma(theta)**2."""
+        k = 1
+        if self.peek(1).text == "{":
+            depth, k = 0, 1
+            while True:
+                t = self.peek(k)
+                if t.kind == "end":
+                    return False
+                depth += t.text == "{"
+                depth -= t.text == "}"
+                if depth == 0:
+                    break
+                k += 1
+        else:
+            k = 1
+        nxt, after = self.peek(k + 1), self.peek(k + 2)
+        return nxt.text == "{" and after.text == r"\left"
+
+    def subscript(self, word: str = "") -> tuple | str:
+        """An index (a tuple ('index', expr)) or a name part (a string: theta_1, q_phi, p_xz)."""
+        if self.at("{"):
+            start = self.k
+            self.next()
+            letters = []
+            while self.peek(len(letters)).kind in ("letter", "number"):
+                letters.append(self.peek(len(letters)).text)
+            after = self.peek(len(letters) + 1).text
+            if len(letters) > 1 and self.peek(len(letters)).text == "}" and (
+                    f"{word}_{''.join(letters)}" in self.ctx.names or after in ("{", "(")):
+                for _ in range(len(letters) + 1):
+                    self.next()
+                return "".join(letters)  # a declared name such as p_xz
+            t = self.peek()
+            if self.peek(1).text == "}" and (t.kind in ("letter", "number") or
+                                            t.text[1:] in GREEK | set(VARIANTS)):
+                self.next()
+                self.next()
+                return self.sub_word(t)
+            self.k = start
+            self.next()
+            e = self.expr()
+            self.expect("}")
+            return ("index", e)
+        t = self.next()
+        if t.kind in ("letter", "number") or t.text[1:] in GREEK | set(VARIANTS):
+            return self.sub_word(t)
+        raise self.fail("a subscript", t)
+
+    def sub_word(self, t: Token) -> tuple | str:
+        word = VARIANTS.get(t.text[1:], t.text[1:]) if t.kind == "cmd" else t.text
+        if t.kind == "letter":
+            known = self.ctx.names.get(word)
+            if word in INDEX_NAMES or any(b.name == word for b in self.bound) or \
+                    (isinstance(known, sp.Symbol) and known.is_integer):
+                return ("index", self.ctx.symbol(word))
+        return word
+
+    def is_application(self, full: str, word: str) -> bool:
+        if self.peek().text == "{" and self.peek(1).text == r"\left" and \
+                self.peek(2).text == "(":
+            return True
+        if not self.open_paren() or self.open_paren() == "]" or self.peek().text == r"\left" \
+                and self.peek(1).text != "(":
+            return False
+        # f(x) as a student writes it; SymPy prints a product g \left(x\right) with \left,
+        # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
+        if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
+            return True
+        return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
+            k.startswith(full + "_") and isinstance(v, UndefinedFunction)
+            for k, v in self.ctx.names.items()))
+
+    def conditional_ahead(self) -> bool:
+        """Is there a \\mid at the top level of the parenthesis that follows?"""
+        depth, k = 0, 0
+        while True:
+            t = self.peek(k)
+            if t.kind == "end":
+                return False
+            if t.text in ("(", "[", "{", r"\left"):
+                depth += 1
+                k += 1 if t.text != r"\left" else 2
+                continue
+            if t.text in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth <= 0:
+                    return False
+                k += 1 if t.text != r"\right" else 2
+                continue
+            if depth == 1 and t.text in (r"\mid", "|"):
+                return True
+            k += 1
+
+    def application(self, name: str) -> sp.Expr:
+        braced = self.at("{")
+        if braced:
+            self.next()
+        args, given = self.delimited(self.arguments)
+        if braced:
+            self.expect("}")
+        if given:
+            return self.conditional(name, args, given)
+        if all(isinstance(a, sp.Symbol) for a in args):
+            # `derive latex` prints the density p_xz(z) as p(x, z): names by variables
+            key = f"{name}_{''.join(map(str, args))}"
+            if isinstance(self.ctx.names.get(key), UndefinedFunction):
+                inner = [a for a in args if a in self.bound]
+                return self.ctx.names[key](*(inner or args))
+        f = self.ctx.function(name)
+        return f(*args)
+
+    def arguments(self) -> tuple[list[sp.Expr], list[sp.Expr]]:
+        args, given = [self.expr()], []
+        while self.at(",", ";"):
+            self.next()
+            args.append(self.expr())
+        if self.at(r"\mid", "|"):
+            self.next()
+            given.append(self.expr())
+            while self.at(","):
+                self.next()
+                given.append(self.expr())
+        return args, given
+
+    def conditional(self, name: str, args: list, given: list) -> sp.Expr:
+        """p(x | z): the function `p_x|z` of the variables bound here (else of x)."""
+        every = args + given
+        if not all(isinstance(a, sp.Symbol) for a in every):
+            t = self.peek()
+            raise ParseError("expected variables in p(x | z)", t.line, t.column)
+        key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
+        f = self.ctx.function(key)
+        inner = [a for a in every if a in self.bound]
+        return f(*(inner or args))
+
+    def after_name(self, obj: sp.Expr, word: str | None) -> sp.Expr:
+        if self.at("_"):
+            self.next()
+            sub = self.subscript()
+            name = str(obj)
+            if isinstance(sub, tuple) or isinstance(obj, sp.IndexedBase):
+                index = sub[1] if isinstance(sub, tuple) else self.ctx.symbol(sub)
+                return self.ctx.base(name)[index]
+            return self.ctx.symbol(f"{name}_{sub}")
+        return obj
+
+    # -------------------------------------------------------------- operators
+    def function_call(self) -> sp.Expr:
+        t = self.next()
+        f = FUNCTIONS[t.text]
+        base = None
+        if t.text == r"\log" and self.at("_"):
+            self.next()
+            base = self.group()
+        power = None
+        if self.at("^"):
+            self.next()
+            power = self.group()
+        if self.at("{"):
+            arg = self.group()
+        elif self.open_paren():
+            arg = self.delimited(self.expr)
+        else:
+            arg = self.power_or_fail(t)
+        out = f(arg) if base is None else sp.log(arg) / sp.log(base)
+        return out if power is None else out**power
+
+    def power_or_fail(self, t: Token) -> sp.Expr:
+        if not self.starts_factor():
+            raise self.fail(f"an argument for {t.text}")
+        return self.power()
+
+    def fraction(self) -> sp.Expr:
+        t = self.next()
+        if self.at("{") and self.peek(1).text in ("d", r"\partial") and \
+                self.peek(2).text in ("}", "^"):
+            return self.derivative_operator(t)
+        num = self.group()
+        den = self.group()
+        return num / den
+
+    def derivative_operator(self, t: Token) -> sp.Expr:
+        """\\frac{d}{dx} f, \\frac{\\partial^2}{\\partial x^2} f."""
+        self.expect("{")
+        self.next()
+        order = 1
+        if self.at("^"):
+            self.next()
+            order = self.group()
+        self.expect("}")
+        self.expect("{")
+        self.next()  # d or \partial
+        v = self.atom()
+        if self.at("^"):  # d s^{2}: the power belongs to the variable
+            self.next()
+            self.group()
+        if isinstance(v, sp.Pow):
+            v = v.base
+        if not isinstance(v, sp.Symbol):
+            raise self.fail("a variable after d", t)
+        self.expect("}")
+        return sp.Derivative(self.power(), (v, int(order)))
+
+    def substitution(self) -> sp.Expr:
+        """\\left. f \\right|_{x = a}: SymPy's print of Subs(f, x, a)."""
+        self.next()
+        self.next()
+        body = self.expr()
+        self.expect(r"\right", r"\right|")
+        self.expect("|")
+        self.expect("_")
+        self.expect("{")
+        if self.at(r"\substack"):
+            self.next()
+            self.expect("{")
+            closes = 2
+        else:
+            closes = 1
+        pairs = []
+        while True:
+            v = self.atom()
+            self.expect("=")
+            pairs.append((v, self.expr()))
+            if not self.at(",", r"\\"):
+                break
+            self.next()
+        for _ in range(closes):
+            self.expect("}")
+        return sp.Subs(body, [v for v, _ in pairs], [a for _, a in pairs])
+
+    def limits(self) -> tuple[sp.Expr | None, sp.Expr | None, sp.Expr | None]:
+        """_{i=1}^{n} / _{i} / _{-\\infty}^{\\infty}: (variable, lower, upper)."""
+        var = lo = hi = None
+        while self.at("_", "^"):
+            which = self.next().text
+            if which == "_":
+                if self.at("{"):
+                    self.next()
+                    first = self.expr()
+                    if self.at("="):
+                        self.next()
+                        var, lo = first, self.expr()
+                    elif self.at(r"\in"):
+                        raise self.fail("i=1 (sums over sets are not supported)")
+                    else:
+                        var, lo = (first, None) if isinstance(first, sp.Symbol) else (None, first)
+                    self.expect("}")
+                else:
+                    a = self.group()
+                    var, lo = (a, None) if isinstance(a, sp.Symbol) else (None, a)
+            else:
+                hi = self.group()
+        return var, lo, hi
+
+    def big_sum(self) -> sp.Expr:
+        t = self.next()
+        var, lo, hi = self.limits()
+        if var is None:
+            raise self.fail("an index: \\sum_{i=1}^{n} or \\sum_i", t)
+        if var.is_integer is not True:
+            var = self.ctx.symbol(var.name) if var.name in INDEX_NAMES else sp.Symbol(
+                var.name, integer=True)
+        if lo is None or hi is None:
+            lo, hi = self.range_of(var, t)
+        self.bound.append(var)
+        try:
+            body = self.term()
+        finally:
+            self.bound.pop()
+        return sp.Sum(body, (var, lo, hi))
+
+    def range_of(self, var: sp.Symbol, t: Token) -> tuple[sp.Expr, sp.Expr]:
+        """\\sum_i without limits: the range of a distribution indexed by i, else 1..n."""
+        for d in self.ctx.distributions.values():
+            if d.index == var:
+                return sp.S.One, sp.sympify(d.size)
+        return sp.S.One, self.ctx.symbol("n")  # the documented default: i = 1..n
+
+    def integral(self) -> sp.Expr:
+        t = self.next()
+        var, lo, hi = self.limits()
+        if var is not None:
+            lo, hi = var, lo
+        self.integrals += 1
+        try:
+            body = self.expr()
+            if not self.at_differential():
+                raise self.fail("d<variable> ending the integral", self.peek())
+        finally:
+            self.integrals -= 1
+        if self.next().text == r"\mathrm":
+            self.raw_group()
+        v = self.atom()
+        if not isinstance(v, sp.Symbol):
+            raise self.fail("a variable after d", t)
+        if lo is None and hi is None:
+            return sp.Integral(body, (v, -sp.oo, sp.oo))
+        if lo is None or hi is None:
+            raise self.fail("both limits of the integral", t)
+        return sp.Integral(body, (v, lo, hi))
+
+    def expectation(self) -> sp.Expr:
+        """\\mathbb{E}_{z \\sim law}[f] with law N(m, v), q, q(z) or a declared density."""
+        t = self.next()
+        if self.raw_group() != "E":
+            raise self.fail("\\mathbb{E}", t)
+        if not self.at("_"):
+            raise self.fail("a subscript z \\sim q: \\mathbb{E}_{z \\sim q}[...]")
+        self.next()
+        self.expect("{", "'{' after \\mathbb{E}_")
+        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if not all(isinstance(v, sp.Symbol) for v in z):
+            raise self.fail("a variable before \\sim", t)
+        z = z[0] if len(z) == 1 else tuple(z)
+        self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
+        law = self.law(z)
+        self.expect("}")
+        if not self.open_paren():
+            raise self.fail("[ or ( after \\mathbb{E}_{...}")
+        zs = list(z) if isinstance(z, tuple) else [z]
+        self.bound += zs
+        try:
+            body = self.delimited(self.expr)
+        finally:
+            del self.bound[len(self.bound) - len(zs):]
+        from derive.engine.expectation import Expectation
+
+        try:
+            return Expectation(body, z, law)
+        except ValueError as exc:
+            raise ParseError(str(exc), t.line, t.column) from None
+
+    def law(self, z: sp.Symbol | tuple) -> sp.Basic:
+        t = self.peek()
+        if t.text == r"\mathcal" and isinstance(z, tuple):  # N(a, u) \otimes N(b, w)
+            from derive.engine.expectation import DiagNormal
+
+            laws = [self.law(z[0])]
+            while self.at(r"\otimes"):
+                self.next()
+                laws.append(self.law(z[0]))
+            try:
+                return DiagNormal(laws)
+            except ValueError as exc:
+                raise ParseError(str(exc), t.line, t.column) from None
+        if isinstance(z, tuple):
+            raise self.fail("a product of normal laws for several variables", t)
+        if t.text == r"\mathcal":
+            self.next()
+            if self.raw_group() != "N":
+                raise self.fail("\\mathcal{N}", t)
+            from derive.engine.expectation import Normal
+
+            mean, var = self.delimited(self.two_args)
+            try:
+                return Normal(mean, var)
+            except ValueError as exc:
+                raise ParseError(str(exc), t.line, t.column) from None
+        self.bound.append(z)
+        try:
+            e = self.power()
+        finally:
+            self.bound.pop()
+        if isinstance(e, UndefinedFunction):
+            return e(z)
+        if isinstance(e, sp.Symbol):
+            return self.ctx.function(e.name)(z)
+        if isinstance(e, AppliedUndef):
+            return e
+        raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
+
+    def two_args(self) -> tuple[sp.Expr, sp.Expr]:
+        a = self.expr()
+        self.expect(",", "',' between the mean and the variance")
+        return a, self.expr()
+
+    def kl(self, t: Token) -> sp.Expr:
+        """D_{\\mathrm{KL}}(p \\| q): the limits come from the declared distributions."""
+        if self.at("_"):
+            self.next()
+            self.raw_group()
+        p, q = self.delimited(self.kl_args)
+        from derive.engine.definitions import KL
+
+        # D_KL(q || p(z)): a density named alone takes the other one's variable
+        if isinstance(p, UndefinedFunction) and isinstance(q, AppliedUndef):
+            p = p(*q.args)
+        if isinstance(q, UndefinedFunction) and isinstance(p, AppliedUndef):
+            q = q(*p.args)
+        lp, lq = self.law_limits(p, t), self.law_limits(q, t)
+        return KL(lp[0], lq[0], self.same_limits(lp[1], lq[1], t))
+
+    def kl_args(self) -> tuple[sp.Expr, sp.Expr]:
+        a = self.expr()
+        if self.at(r"\|"):
+            self.next()
+        elif self.at("|") and self.peek(1).text == "|":
+            self.next()
+            self.next()
+        elif self.at(r"\parallel"):
+            self.next()
+        else:
+            raise self.fail("\\| between the two distributions")
+        return a, self.expr()
+
+    def entropy(self, t: Token) -> sp.Expr:
+        from derive.engine.definitions import CrossEntropy, Entropy
+
+        args = self.delimited(self.arguments)[0]
+        laws = [self.law_limits(a, t) for a in args]
+        if len(laws) == 1:
+            return Entropy(laws[0][0], laws[0][1])
+        if len(laws) == 2:
+            return CrossEntropy(laws[0][0], laws[1][0], self.same_limits(laws[0][1],
+                                                                          laws[1][1], t))
+        raise ParseError("expected H(p) or H(p, q)", t.line, t.column)
+
+    def same_limits(self, a: tuple, b: tuple, t: Token) -> tuple:
+        if a != b:
+            raise ParseError(f"the two distributions range over different sets: {a} and {b}",
+                             t.line, t.column)
+        return a
+
+    def law_limits(self, p: sp.Expr, t: Token) -> tuple[sp.Expr, tuple]:
+        """A distribution's entry and its range: p -> (p[i], (i, 1, n)), p(x) -> (p(x), R)."""
+        if isinstance(p, (sp.Symbol, sp.IndexedBase, UndefinedFunction)):
+            name = p.name if not isinstance(p, UndefinedFunction) else p.__name__
+            if name in self.ctx.distributions:
+                d = self.ctx.distributions[name]
+                return d.base[d.index], (d.index, 1, d.size)
+            if name in self.ctx.densities:
+                f = self.ctx.densities[name]
+                return f.function(f.variable), (f.variable, -sp.oo, sp.oo)
+        if isinstance(p, sp.Indexed):
+            name = p.base.name
+            if name in self.ctx.distributions:
+                d = self.ctx.distributions[name]
+                return p, (p.indices[0], 1, d.size)
+        if isinstance(p, AppliedUndef) and len(p.args) == 1 and isinstance(p.args[0], sp.Symbol):
+            return p, (p.args[0], -sp.oo, sp.oo)
+        if isinstance(p, sp.Expr):  # an expression in the entries of distributions over j
+            indices = {ix for e in p.atoms(sp.Indexed) for ix in e.indices}
+            for d in self.ctx.distributions.values():
+                if indices == {d.index}:
+                    return p, (d.index, 1, d.size)
+        raise ParseError(f"{p} is not a declared distribution or density (declare it: "
+                         f"% assume: {p} distribution, or {p} density)", t.line, t.column)
+
+
+def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1
+                ) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
+    """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs."""
+    p = _Parser(tokenize(text, line=line, column=column), ctx or Context())
+    try:
+        out = p.chain()
+    except ParseError:
+        raise
+    except Exception as exc:  # SymPy refusing a construction: still a one-line error
+        t = p.peek()
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParseError(f"cannot read this: {msg}", t.line, t.column) from None
+    if p.peek().kind != "end":
+        raise p.fail("an operator, a relation or the end")
+    return out
+
+
+def parse_latex(text: str, ctx: Context | None = None, *, line: int = 1,
+                column: int = 1) -> sp.Basic:
+    """One expression, or one relation `a R b` (returned as Eq/Le/Lt/Ge/Gt)."""
+    exprs, rels = parse_chain(text, ctx, line=line, column=column)
+    if exprs[0] is None:
+        tok = rels[0][1]
+        raise ParseError("expected an expression before the relation", tok.line, tok.column)
+    if not rels:
+        return exprs[0]
+    if len(rels) > 1:
+        tok = rels[1][1]
+        raise ParseError("expected one relation, found a chain", tok.line, tok.column)
+    op = rels[0][0]
+    rel = {"=": sp.Eq, "<=": sp.Le, "<": sp.Lt, ">=": sp.Ge, ">": sp.Gt}[op]
+    return rel(exprs[0], exprs[1], evaluate=False)
