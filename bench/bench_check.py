@@ -1,10 +1,12 @@
 """Time `derive check` over the corpus of issue 14 (tests/corpus/*.tex) and count its verdicts.
 
-Run: python bench/bench_check.py [--json] [FILE ...]
+Run: python bench/bench_check.py [--json] [--no-assume] [FILE ...]
 Prints the files read; the steps proved, corroborated, undecided and refuted; the files with
 every step proved; the seconds per file (median, max: reading and checking, in this process);
 and the soundness count (false steps proved, true steps refuted) against each file's
 `% truth:` line. Issue 14's targets: 90% read, 70% all proved, median <= 3 s, max <= 15 s.
+`--no-assume` blanks the `% assume:` lines first: a diagnostic of the chain reader alone (then
+a true step may be refuted for want of its assumptions; a false step proved is still a bug).
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from test_corpus import CORPUS, checked  # noqa: E402  (the corpus reader lives 
 VERDICTS = ("proved", "corroborated", "undecided", "refuted")
 
 
-def figures(paths: list[Path]) -> dict:
+def figures(paths: list[Path], *, assume: bool = True) -> dict:
     """Every figure the bench prints, and one row per file."""
-    rows = [checked(p) for p in paths]
+    rows = [checked(p, assume=assume) for p in paths]
     read = [c for c in rows if c.read]
     steps = [v for c in read for v in c.verdicts]
     seconds = [c.seconds for c in rows]
     aligned = [c for c in read if len(c.verdicts) == len(c.entry.truth)]
     pairs = [(t, v) for c in aligned for t, v in zip(c.entry.truth, c.verdicts, strict=True)]
     return {
+        "assume": assume,
         "files": len(rows),
         "read": len(read),
         "steps": {v: steps.count(v) for v in VERDICTS},
@@ -50,8 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="corpus files (default: all)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-assume", action="store_true",
+                        help="blank the %% assume: lines (a diagnostic of the chain reader)")
     args = parser.parse_args()
-    f = figures([p.resolve() for p in args.files] or CORPUS)
+    f = figures([p.resolve() for p in args.files] or CORPUS, assume=not args.no_assume)
     if args.json:
         print(json.dumps(f, indent=2))
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,12 +69,23 @@ def entry(path: Path) -> Entry:
 
 
 @functools.cache
-def checked(path: Path) -> Checked:
-    """Read and check one file (once per session): verdicts in order over its chains."""
+def checked(path: Path, *, assume: bool = True) -> Checked:
+    """Read and check one file (once per session): verdicts in order over its chains.
+
+    `assume=False` blanks the `% assume:` lines first (line numbers kept): a diagnostic of the
+    chain reader alone, for bench/bench_check.py; the tests always read the whole file.
+    """
     e = entry(path)
     start = time.perf_counter()
     try:
-        chains = read(path)
+        if assume:
+            chains = read(path)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                bare = Path(tmp) / path.name
+                bare.write_text(re.sub(r"^%\s*assume\s*:.*$", "%", path.read_text(encoding="utf-8"),
+                                       flags=re.M), encoding="utf-8")
+                chains = read(bare)
     except ParseError as exc:
         return Checked(e, error=str(exc), seconds=time.perf_counter() - start)
     verdicts = [s.verdict.value for c in chains for s in c.derivation.check().steps]
