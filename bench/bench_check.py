@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_corpus import CORPUS, checked  # noqa: E402  (the corpus reader lives with its test)
+from test_corpus import CORPUS, checked, unsound  # noqa: E402  (the corpus reader lives with its test)
 
 VERDICTS = ("proved", "corroborated", "undecided", "refuted")
 
@@ -32,7 +32,7 @@ def figures(paths: list[Path], *, assume: bool = True) -> dict:
     steps = [v for c in read for v in c.verdicts]
     seconds = [c.seconds for c in rows]
     aligned = [c for c in read if len(c.verdicts) == len(c.entry.truth)]
-    pairs = [(t, v) for c in aligned for t, v in zip(c.entry.truth, c.verdicts, strict=True)]
+    bad = [unsound(c) for c in aligned]
     return {
         "assume": assume,
         "files": len(rows),
@@ -42,8 +42,8 @@ def figures(paths: list[Path], *, assume: bool = True) -> dict:
         "seconds_median": statistics.median(seconds) if seconds else 0.0,
         "seconds_max": max(seconds, default=0.0),
         "misread": [c.entry.name for c in read if c not in aligned],  # step count differs
-        "false_proved": sum(1 for t, v in pairs if not t and v == "proved"),
-        "true_refuted": sum(1 for t, v in pairs if t and v == "refuted"),
+        "false_proved": sum(len(f) for f, _ in bad),
+        "true_refuted": sum(len(t) for _, t in bad),
         "per_file": [{"file": c.entry.name, "read": c.read, "error": c.error,
                       "verdicts": c.verdicts, "seconds": round(c.seconds, 3)} for c in rows],
     }

@@ -96,6 +96,14 @@ def corpus() -> list[Checked]:
     return [checked(p) for p in CORPUS]
 
 
+def unsound(c: Checked) -> tuple[list[int], list[int]]:
+    """Steps (1-based) of a file read as its source has them: false ones proved, true ones
+    refuted. Both lists must stay empty; corroborated and undecided are allowed."""
+    pairs = list(enumerate(zip(c.entry.truth, c.verdicts, strict=True), start=1))
+    return ([k for k, (t, v) in pairs if not t and v == "proved"],
+            [k for k, (t, v) in pairs if t and v == "refuted"])
+
+
 # ------------------------------------------------------------------ the files themselves
 def test_corpus_is_large_and_has_mistakes() -> None:
     entries = [entry(p) for p in CORPUS]
@@ -144,11 +152,10 @@ def test_sound_on_what_is_read(path: Path) -> None:
     c = checked(path)
     if not c.read:
         pytest.skip(f"not read: {c.error}")
-    for k, (true, verdict) in enumerate(zip(c.entry.truth, c.verdicts, strict=True), start=1):
-        if true:
-            assert verdict != "refuted", f"step {k} is true and was refuted"
-        else:
-            assert verdict != "proved", f"step {k} is false and was proved"
+    assert len(c.verdicts) == len(c.entry.truth), "read with another number of steps"
+    false_proved, true_refuted = unsound(c)
+    assert not false_proved, f"false steps proved: {false_proved}"
+    assert not true_refuted, f"true steps refuted: {true_refuted}"
 
 
 @pytest.mark.xfail(strict=True, reason="issue 14: the reader does not yet read the field's "
@@ -157,3 +164,38 @@ def test_most_files_are_read() -> None:
     """Issue 14's target: at least 90% of the files read with header lines only."""
     read_now = [c.entry.name for c in corpus() if c.read]
     assert len(read_now) >= 0.9 * len(CORPUS), f"{len(read_now)} of {len(CORPUS)} read"
+
+
+# ------------------------------------------------------------------ the harness itself
+HARNESS = r"""% source: https://example.org (the swapped-KL example of docs/check.md)
+% licence: excerpt quoted for testing
+% assume: p, q distributions over i = 1..n
+\begin{align*}
+D_{KL}(p \| q) &= \sum_i p_i \log \frac{p_i}{q_i} \\
+  &= \sum_i q_i \log \frac{q_i}{p_i} \\
+  &= H(q, p) - H(q)
+\end{align*}
+% truth: TRUTH
+"""
+
+
+@pytest.mark.parametrize("truth, false_proved, true_refuted", [
+    ("true, false, true", [], []),      # the honest truth line: nothing unsound
+    ("false, true, true", [1], [2]),    # a lying one: the harness must notice both kinds
+])
+def test_harness_notices_unsound_verdicts(tmp_path: Path, truth: str, false_proved: list[int],
+                                          true_refuted: list[int]) -> None:
+    """On a file today's reader reads, the checks above would catch a proved false step and a
+    refuted true one (the corpus itself is not read yet, so this is where they can fail)."""
+    path = tmp_path / "swapped.tex"
+    path.write_text(HARNESS.replace("TRUTH", truth), encoding="utf-8")
+    c = checked(path)
+    assert c.read and c.verdicts == ["proved", "refuted", "proved"], (c.error, c.verdicts)
+    assert unsound(c) == (false_proved, true_refuted)
+
+
+def test_header_check_rejects_a_file_without_truth(tmp_path: Path) -> None:
+    path = tmp_path / "x.tex"
+    path.write_text("% source: https://example.org\n\\begin{align*}\na &= a\n\\end{align*}\n"
+                    "% truth: true, maybe\n", encoding="utf-8")
+    assert entry(path).truth == ()
