@@ -522,14 +522,7 @@ def _lemma(name: str, lhs: sp.Expr, op: str, rhs: sp.Expr, h: _Header) -> object
     use = _instance(key, small, big, h) or _instance(key, big, small, h)
     if use is None:
         return f"{name} (could not match the lemma to this step)"
-    return use if op in ("<=", "<") else _flip(use)
-
-
-def _flip(use: object) -> object:
-    from derive.engine.lemmas import LemmaUse
-
-    flip = {"<=": ">=", ">=": "<=", "<": ">", ">": "<", "=": "="}
-    return LemmaUse(use.lemma, use.rhs, flip[use.op], use.lhs, use.obligations, use.detail)
+    return use if op in ("<=", "<") else use.flipped()
 
 
 def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | None:
@@ -546,8 +539,7 @@ def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | No
     if key == "gibbs":
         for kl in (small - big).atoms(KL):
             if sp.expand(small - big + kl) == 0:
-                g = lemmas.gibbs(*kl.distributions, kl.limits)
-                return lemmas.LemmaUse(g.lemma, small, "<=", big, g.obligations, g.detail)
+                return lemmas.gibbs(*kl.distributions, kl.limits, offset=big)
         return None
     if not isinstance(small, sp.Sum) or len(small.limits) != 1:
         return None
