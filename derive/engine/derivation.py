@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.engine.assumptions import Assumptions
+from derive.engine.assumptions import Assumptions, Rule
 from derive.engine.checks import check_equal, check_relation, prove_sign, search_counterexample
 from derive.engine.definitions import InformationQuantity, unfold
 from derive.engine.expectation import (
@@ -191,22 +191,27 @@ class Derivation:
         """
         rng = np.random.default_rng(seed)
         explicit, note = explicit_dependence(self)
+        a = self.assumptions
+        if note:  # the declared facts and rules speak of the same mu(theta)
+            a = a.with_(facts=[type(f)(explicit(f.lhs), explicit(f.rhs), evaluate=False)
+                               for f in a.facts],
+                        rules=[Rule(explicit(r.old), explicit(r.new), r.text) for r in a.rules])
         results = []
         lhs = self.start
         for k, step in enumerate(self.steps, start=1):
-            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng)
+            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a)
             if note:
                 outcome = Outcome(outcome.verdict, outcome.method, outcome.counterexample,
                                   outcome.notes + (note,))
             results.append(StepResult(k, lhs, step, outcome))
             lhs = step.expr
-        return DerivationResult(self, tuple(results), self._check_conclusion(explicit))
+        return DerivationResult(self, tuple(results), self._check_conclusion(explicit, a))
 
-    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator) -> Outcome:
+    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
+                    declared: Assumptions) -> Outcome:
         """The step under its laws' conditions: proved only if the declarations give them."""
-        proved, missing, facts = law_conditions([lhs, step.expr], self.assumptions)
-        a = self.assumptions.with_(facts=self.assumptions.facts + facts) if facts else \
-            self.assumptions
+        proved, missing, facts = law_conditions([lhs, step.expr], declared)
+        a = declared.with_(facts=declared.facts + facts) if facts else declared
         outcome = self._check_relation(lhs, step, rng, a)
         if missing:
             why = "the laws need " + "; ".join(missing) + ", which the declarations do not give"
@@ -238,21 +243,26 @@ class Derivation:
             return check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
         return check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
 
-    def _check_conclusion(self, explicit: Callable[[sp.Basic], sp.Basic]) -> Outcome:
-        """The statement follows if it is the conclusion up to a proved rearrangement."""
+    def _check_conclusion(self, explicit: Callable[[sp.Basic], sp.Basic],
+                          a: Assumptions) -> Outcome:
+        """The statement follows if it is the conclusion up to a proved rearrangement, and
+        the laws it names exist."""
+        missing = law_conditions([self.statement.lhs, self.statement.rhs], a)[1]
+        if missing:
+            return Outcome(Verdict.UNDECIDED, "the statement's laws need " + "; ".join(missing)
+                           + ", which the declarations do not give")
         got, want = (_as_difference(type(r)(explicit(r.lhs), explicit(r.rhs), evaluate=False))
                      for r in (self.conclusion, self.statement))
         if want[1] == "=" and got[1] == "=":
             for sign in (1, -1):
-                if check_equal(got[0], sign * want[0], self.assumptions,
-                               seconds=self.seconds).proved:
+                if check_equal(got[0], sign * want[0], a, seconds=self.seconds).proved:
                     return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
             return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
         if want[1] == "=" or got[1] == "=" and want[1] == "<":
             return Outcome(Verdict.UNDECIDED, "the chain's relation is weaker than the statement's")
         if want[1] == "<" and got[1] == "<=":
             return Outcome(Verdict.UNDECIDED, "the chain is not strict but the statement is")
-        if check_equal(got[0], want[0], self.assumptions, seconds=self.seconds).proved:
+        if check_equal(got[0], want[0], a, seconds=self.seconds).proved:
             return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
         return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
 
@@ -293,7 +303,8 @@ def law_conditions(exprs: list[sp.Basic], a: Assumptions
                    ) -> tuple[list[str], list[str], tuple[sp.Rel, ...]]:
     """The conditions of the laws the expressions use: (proved, not proved, facts to sample).
 
-    A normal law needs its variances > 0 (proved by sign analysis from the declarations); an
+    A normal law needs real means and variances > 0 (proved by sign analysis from the
+    declarations; a variance not proved positive restricts the numeric search); an
     abstract density used as a law, and every distribution or density inside D_KL and H,
     must be declared (`Assumptions.distributions` / `densities`).
     """
@@ -302,14 +313,16 @@ def law_conditions(exprs: list[sp.Basic], a: Assumptions
     facts: list[sp.Rel] = []
     declared = {d.function for d in a.densities}
     bases = {d.base for d in a.distributions}
-    for text, var in {c: None for e in exprs for c in normal_conditions(e)}:
-        if var.is_Number and var > 0:
-            continue  # N(0, 1): nothing to say
-        if _positive(var, a):
+    for text, kind, e in {c: None for e in exprs for c in normal_conditions(e)}:
+        if e.is_Number:
+            continue  # N(0, 1): nothing to say (Normal refuses a variance <= 0)
+        if kind == "real":
+            (proved if e.is_real else missing).append(text)
+        elif _positive(e, a):
             proved.append(text)
         else:
             missing.append(text)
-            facts.append(sp.Gt(var, 0))
+            facts.append(sp.Gt(e, 0))
     laws = {q for e in exprs for q in density_laws(e)}
     for node in {n for e in exprs for n in e.atoms(InformationQuantity)}:
         for p in node.distributions:

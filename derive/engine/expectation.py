@@ -289,14 +289,15 @@ def dependence(exprs: Iterable[sp.Basic], params: Iterable[sp.Symbol],
     return rewrite
 
 
-def normal_conditions(expr: sp.Basic) -> list[tuple[str, sp.Expr]]:
-    """What the normal laws in expr need to exist: (text, v) for every variance v > 0."""
-    out: dict[sp.Expr, str] = {}
+def normal_conditions(expr: sp.Basic) -> list[tuple[str, str, sp.Expr]]:
+    """What the normal laws in expr need to exist: (text, kind, e), e "real" or "pos" (> 0)."""
+    out: dict[tuple[str, str, sp.Expr], None] = {}
     for e in sp.sympify(expr).atoms(Expectation):
         if not e.is_abstract:
             for c in e.law.coordinates:
-                out.setdefault(c.var, f"variance {c.var} of {c} > 0")
-    return [(text, var) for var, text in out.items()]
+                out[(f"mean {c.mean} of {c} real", "real", c.mean)] = None
+                out[(f"variance {c.var} of {c} > 0", "pos", c.var)] = None
+    return list(out)
 
 
 def density_laws(expr: sp.Basic) -> set[FunctionClass]:

@@ -170,18 +170,20 @@ class LemmaUse:
         """PROVED if the step is this instance and every side condition is proved.
 
         A non-strict instance never proves a strict step, and an equality proves `=`, `<=`
-        or `>=` only.
+        or `>=` only. The instance is recomputed from the arguments here, so fields changed
+        after construction count for nothing.
         """
-        if self.op not in IMPLIES.get(op, ()):
-            return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
-        for side, mine in (("left", (lhs, self.lhs)), ("right", (rhs, self.rhs))):
+        use = LemmaUse(self.lemma, self.args, self.options, self.reversed)
+        if use.op not in IMPLIES.get(op, ()):
+            return _fails(f"{use.lemma.name} gives '{use.op}', not '{op}'")
+        for side, mine in (("left", (lhs, use.lhs)), ("right", (rhs, use.rhs))):
             if not check_equal(*mine, a, seconds=seconds).proved:
                 return _fails(f"the step's {side} side is not the lemma's {side} side")
-        for ob in self.obligations:
+        for ob in use.obligations:
             if not _discharge(ob, a, seconds):
                 return _fails(f"side condition not proved: {ob.text}")
-        conds = "; ".join(ob.text for ob in self.obligations)
-        return Outcome(Verdict.PROVED, f"{self.lemma.name}" + (f" [{conds}]" if conds else ""))
+        conds = "; ".join(ob.text for ob in use.obligations)
+        return Outcome(Verdict.PROVED, f"{use.lemma.name}" + (f" [{conds}]" if conds else ""))
 
 
 _BUILDERS: dict[str, Callable[..., Instance]] = {}

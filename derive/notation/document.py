@@ -11,7 +11,7 @@ Declarations come from comment lines anywhere before the chain (they accumulate)
     % assume: x > 0, s \\ge 0, t < 0             signs of scalar symbols
     % assume: a \\in (0, 1), b \\in [0, 1]        intervals
     % assume: n positive integer, f function    words: real, positive, negative,
-                                                nonnegative, integer, function
+                                                nonnegative, integer, function, constant
     % assume: a \\le b, q_k = c p_k             other relations: hypotheses (= rewrites)
     % title: my proof of 1c                     the next chain's title
     % by: jensen                                the next step's justification
@@ -65,17 +65,20 @@ class _Header:
     intervals: list[tuple[sp.Symbol, sp.Interval]] = field(default_factory=list)
     facts: list[sp.Rel] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    constants: list[sp.Symbol] = field(default_factory=list)
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
                       dict(self.ctx.densities))
         return _Header(ctx, dict(self.distributions), list(self.densities),
-                       list(self.intervals), list(self.facts), list(self.rules))
+                       list(self.intervals), list(self.facts), list(self.rules),
+                       list(self.constants))
 
     def assumptions(self) -> Assumptions:
         return Assumptions(distributions=tuple(self.distributions.values()),
                            densities=tuple(self.densities), intervals=tuple(self.intervals),
-                           facts=tuple(self.facts), rules=tuple(self.rules))
+                           facts=tuple(self.facts), rules=tuple(self.rules),
+                           constants=tuple(self.constants))
 
 
 def read(path: Path) -> list[ReadChain]:
@@ -257,11 +260,14 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
                 h.densities.append(Density(f, x))
         return
     m = re.fullmatch(_NAMES + r"\s+((?:real|positive|negative|nonnegative|integer|natural|"
-                     r"function)(?:\s+(?:real|positive|negative|nonnegative|integer|natural))*)",
-                     item)
+                     r"function|constant)(?:\s+(?:real|positive|negative|nonnegative|integer|"
+                     r"natural))*)", item)
     if m:
         words = m.group(2).split()
         for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+            if words == ["constant"]:  # free of the variables differentiated in (by name)
+                h.constants.append(sp.Symbol(n))
+                continue
             if words == ["function"]:
                 h.ctx.names[n] = sp.Function(n, real=True)
                 continue
