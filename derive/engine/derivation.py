@@ -23,7 +23,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions, Rule
-from derive.engine.checks import check_equal, check_relation, prove_sign, search_counterexample
+from derive.engine.checks import (
+    _by_hypothesis,
+    check_equal,
+    check_relation,
+    prove_sign,
+    search_counterexample,
+)
 from derive.engine.definitions import InformationQuantity, unfold
 from derive.engine.expectation import (
     density_laws,
@@ -313,16 +319,16 @@ def law_conditions(exprs: list[sp.Basic], a: Assumptions
     facts: list[sp.Rel] = []
     declared = {d.function for d in a.densities}
     bases = {d.base for d in a.distributions}
-    for text, kind, e in {c: None for e in exprs for c in normal_conditions(e)}:
-        if e.is_Number:
+    for text, kind, v in {c: None for e in exprs for c in normal_conditions(e)}:
+        if v.is_Number:
             continue  # N(0, 1): nothing to say (Normal refuses a variance <= 0)
         if kind == "real":
-            (proved if e.is_real else missing).append(text)
-        elif _positive(e, a):
+            (proved if v.is_real else missing).append(text)
+        elif _positive(v, a):
             proved.append(text)
         else:
             missing.append(text)
-            facts.append(sp.Gt(e, 0))
+            facts.append(sp.Gt(v, 0))
     laws = {q for e in exprs for q in density_laws(e)}
     for node in {n for e in exprs for n in e.atoms(InformationQuantity)}:
         for p in node.distributions:
@@ -336,10 +342,10 @@ def law_conditions(exprs: list[sp.Basic], a: Assumptions
 
 
 def _positive(e: sp.Expr, a: Assumptions) -> bool:
-    """e > 0 by sign analysis under the declarations, within the time limit."""
+    """e > 0 declared as a hypothesis or by sign analysis, within the time limit."""
     try:
         with time_limit(DEFAULT_SECONDS):
-            return prove_sign(e, a, strict=True) is not None
+            return _by_hypothesis(e, ">", 0, a) or prove_sign(e, a, strict=True) is not None
     except Exception:  # out of time, or a crash inside SymPy: not proved
         return False
 
