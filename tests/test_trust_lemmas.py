@@ -348,3 +348,38 @@ def test_a_reparameterization_chain_through_derive_check(tmp_path: Path, capsys)
     assert step_verdicts(check_tex(tmp_path, body, capsys)) == ["proved", "undecided"]
     fixed = "% assume: \\mu, \\sigma constant\n" + body
     assert step_verdicts(check_tex(tmp_path, fixed, capsys)) == ["proved", "proved"]
+
+
+# ------------------------------------------------------------ the score-function route
+def _score_chain(f: sp.Expr, law: sp.Basic, a: Assumptions = NONE) -> Derivation:
+    from derive.engine.lemmas import score_function
+
+    use = score_function(Expectation(f, z, law), theta)
+    return chain(use.lhs, Step("=", use.rhs, use), a=a)
+
+
+def test_the_score_function_identity_lets_the_law_depend_on_theta() -> None:
+    mu_f, sigma_f = sp.Function("mu", real=True), sp.Function("sigma", positive=True)
+    law = Normal(mu_f(theta), sigma_f(theta) ** 2)
+    out = _score_chain(z**2, law).check()
+    assert out.verdict is Verdict.PROVED and "score-function" in out.steps[0].outcome.method
+    # f = theta z^2 depends on theta: E[f d log q] misses E[df/dtheta]. Not proved.
+    assert _score_chain(theta * z**2, law).check().verdict is not Verdict.PROVED
+    # f = c z^2 with c undeclared may depend on theta; declared constant, it may not.
+    c = sp.Symbol("c", real=True)
+    assert _score_chain(c * z**2, law).check().verdict is not Verdict.PROVED
+    assert _score_chain(c * z**2, law, Assumptions(constants=(c,))).check().verdict \
+        is Verdict.PROVED
+
+
+def test_the_score_function_under_a_density_needs_it_positive() -> None:
+    r = sp.Function("r", real=True)  # declared a density, but not positive as a function
+    declared = Assumptions(densities=(Density(q, z),))
+    assert _score_chain(z, q, declared).check().verdict is Verdict.PROVED
+    from derive.engine.lemmas import score_function
+
+    # The lemma refuses r (not known positive). The chain itself would still be proved by
+    # algebra: SymPy cancels r / r on construction (a known limit, docs/soundness.md).
+    use = score_function(Expectation(z, z, r(z, theta)), theta)
+    out = use.check(use.lhs, "=", use.rhs, Assumptions(densities=(Density(r, z),)))
+    assert out.verdict is Verdict.UNDECIDED and "r(z, theta) > 0" in out.notes[0]

@@ -264,8 +264,8 @@ def dependence(exprs: Iterable[sp.Basic], params: Iterable[sp.Symbol],
 
     Under d/dtheta E[...] a name written without arguments may depend on theta: every free
     symbol (not a parameter, not an integer, not `constant`) becomes a function s(theta), and
-    every density named alone as a law, E_{z ~ q}, becomes q(z, theta). A function applied to
-    arguments, mu(theta) or f(x), depends on exactly those arguments.
+    every density named alone as a law, E_{z ~ q}, becomes q(z, theta), wherever it is applied.
+    Any other function applied to arguments, mu(theta) or f(x), depends on exactly those.
     """
     exprs, params = [sp.sympify(e) for e in exprs], tuple(sorted(set(params), key=str))
     if not params:
@@ -276,15 +276,19 @@ def dependence(exprs: Iterable[sp.Basic], params: Iterable[sp.Symbol],
     mapping = {s: sp.Function(s.name, **s.assumptions0)(*params)
                for s in sorted(symbols, key=str)}
 
-    def free_law(e: sp.Basic) -> bool:
-        return (isinstance(e, Expectation) and e.is_abstract and not e.parameters
-                and not constant(e.law.func))
+    # A density named alone as a law gets the parameters wherever it is applied (log q(z) in
+    # the integrand is the same q): every application with the law's arity.
+    arity = {e.law.func: len(e.variables) for x in exprs for e in x.atoms(Expectation)
+             if e.is_abstract and not e.parameters and not constant(e.law.func)}
 
-    def with_params(e: Expectation) -> Expectation:
-        return Expectation(e.function, e.variables, e.law.func(*e.variables, *params))
+    def density(e: sp.Basic) -> bool:
+        return isinstance(e, AppliedUndef) and arity.get(e.func) == len(e.args)
 
     def rewrite(expr: sp.Basic) -> sp.Basic:
-        return sp.sympify(expr).replace(free_law, with_params).xreplace(mapping)
+        expr = sp.sympify(expr)
+        if arity:
+            expr = expr.replace(density, lambda e: e.func(*e.args, *params))
+        return expr.xreplace(mapping)
 
     return rewrite
 

@@ -75,12 +75,20 @@ EXCHANGE_DERIVATIVE = Lemma(
      "g(., eps) differentiable near t for every eps",
      "|dg/dt(t', eps)| <= G(eps) for t' near t with E_P[G] < oo (dominated convergence)"),
     "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le")
+SCORE_FUNCTION = Lemma(
+    "score-function", "score-function identity (log-derivative trick)",
+    "d/dt E_{z ~ q_t}[f(z)] = E_{z ~ q_t}[f(z) d/dt log q_t(z)]",
+    ("f does not depend on t", "q_t(z) > 0 (a support that does not depend on t)",
+     "q_t differentiable in t, |f dq_t/dt| <= G(z) near t with integral G < oo "
+     "(dominated convergence)"),
+    "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le, with d log q = dq / q; "
+    "Williams 1992; Mohamed et al., JMLR 21 (2020), Sec. 4")
 DIFFERENTIATION = Lemma(
     "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
     "d/dt of an explicit expression", ("every function differentiated is differentiable",),
     "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
 LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
-          EXCHANGE_DERIVATIVE, DIFFERENTIATION)
+          EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
 
 
 @dataclass(frozen=True)
@@ -230,10 +238,11 @@ def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
         return is_smooth(ob.expr)
     if ob.kind == "constant":  # expr is a density q(...), other the variable
         return a.is_constant(ob.expr.func)
-    if ob.kind == "independent":  # expr free of the variable `other`, symbols as declared
-        from derive.engine.expectation import dependence
+    if ob.kind == "independent":  # expr free of the variable `other`, symbols as declared;
+        from derive.engine.expectation import dependence  # a Lambda's variables are bound
 
-        explicit = dependence([ob.expr], [ob.other], a.is_constant)(ob.expr)
+        body = ob.expr.expr if isinstance(ob.expr, sp.Lambda) else ob.expr
+        explicit = dependence([ob.expr], [ob.other], a.is_constant)(body)
         return check_equal(sp.diff(explicit, ob.other), 0, a, seconds=seconds).proved
     if ob.kind == "equal":
         return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
@@ -455,6 +464,39 @@ def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> Instance:
     lhs = sp.Derivative(expectation, wrt)
     rhs = Expectation(sp.Derivative(expectation.function, wrt), expectation.variables, law)
     return Instance(lhs, "=", rhs, obligations, f"in {wrt}")
+
+
+@lemma_function(SCORE_FUNCTION)
+def score_function(expectation: sp.Expr, wrt: sp.Symbol) -> Instance:
+    """d/dt E_{z ~ q_t}[f] = E_{z ~ q_t}[f d/dt log q_t(z)]: the law may depend on t, f may not.
+
+    Obligations: f free of t (its symbols declared constant, as for `exchange_derivative`)
+    and the density positive where it is evaluated (a normal law is, once its variance is
+    positive, which every step using it needs anyway). Domination goes in the step's `uses`.
+    Worksheet 2d; Mohamed, Rosca, Figurnov & Mnih, JMLR 21 (2020), Sec. 4.
+
+    >>> z, t = sp.Symbol("z", real=True), sp.Symbol("t", real=True)
+    >>> from derive.engine.expectation import Expectation, Normal
+    >>> score_function(Expectation(z**2, z, Normal(t, 1)), t).rhs
+    E_{z~N(t, 1)}[z**2*Derivative(-(-t + z)**2/2 - log(2*pi)/2, t)]
+    """
+    from derive.engine.expectation import Expectation
+
+    if not isinstance(expectation, Expectation):
+        raise ValueError("score_function: expected an Expectation")
+    if wrt in expectation.variables:
+        raise ValueError(f"score_function: {wrt} is the expectation's own variable")
+    zs, law, f = expectation.variables, expectation.law, expectation.function
+    if expectation.is_abstract:
+        log_q = sp.log(law)
+        positive = (Obligation(f"{law} > 0", "pos", law),)
+    else:
+        log_q = law.log_pdf(zs[0] if len(zs) == 1 else zs)
+        positive = ()
+    rhs = Expectation(f * sp.Derivative(log_q, wrt), zs, law)
+    obligations = (Obligation(f"f = {f} does not depend on {wrt}", "independent",
+                              sp.Lambda(zs, f), wrt), *positive)
+    return Instance(sp.Derivative(expectation, wrt), "=", rhs, obligations, f"in {wrt}")
 
 
 @lemma_function(DIFFERENTIATION)
