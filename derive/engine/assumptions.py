@@ -4,6 +4,10 @@ A symbol's own SymPy assumptions (`Symbol("s", positive=True)`) count, plus what
 here: discrete distributions over an `IndexedBase`, densities on the real line, intervals for
 scalar symbols, named hypotheses (relations) and rewrite rules (hypotheses of the form
 `old = new`). Nothing else is assumed: in particular no `force=True` rewriting.
+
+`constants` names what does not depend on the variables a chain differentiates an
+expectation in: without it, under d/dtheta E[...] every symbol and every density named alone
+as a law may depend on theta (`derive.engine.expectation.dependence`).
 """
 
 from __future__ import annotations
@@ -94,7 +98,9 @@ class Density:
         if len(lim) != 3:
             return False
         y, lo, hi = lim
-        return expr.function == self.function(y) and lo == -sp.oo and hi == sp.oo
+        f = expr.function  # f(y), or f(y, theta...) for a density with parameters
+        return (isinstance(f, self.function) and f.args[:1] == (y,)
+                and not any(a.has(y) for a in f.args[1:]) and lo == -sp.oo and hi == sp.oo)
 
     def describe(self) -> str:
         f, x = self.function, self.variable
@@ -129,17 +135,20 @@ class Assumptions:
     facts: tuple[sp.Rel, ...] = ()
     rules: tuple[Rule, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    constants: tuple[sp.Symbol | UndefinedFunction, ...] = ()
 
     def __post_init__(self) -> None:
         kinds = {"distributions": Distribution, "densities": Density, "rules": Rule,
-                 "facts": (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt), "notes": str}
+                 "facts": (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt), "notes": str,
+                 "constants": (sp.Symbol, UndefinedFunction)}
         for name, kind in kinds.items():
             value = getattr(self, name)
             if not isinstance(value, (tuple, list)) or not all(isinstance(v, kind)
                                                                for v in value):
+                what = {"facts": "relations (Eq, Le, Lt, Ge, Gt)",
+                        "constants": "Symbols or undefined Functions"}
                 raise ValueError(f"Assumptions: {name} must be a tuple of "
-                                 f"{getattr(kind, '__name__', 'relations (Eq, Le, Lt, Ge, Gt)')}"
-                                 f", got {value!r}")
+                                 f"{what.get(name) or kind.__name__}, got {value!r}")
             object.__setattr__(self, name, tuple(value))
         if not isinstance(self.intervals, (tuple, list)):
             raise ValueError(f"Assumptions: intervals must be a tuple of pairs, got "
@@ -150,6 +159,12 @@ class Assumptions:
                 raise ValueError(f"Assumptions: each interval must be (Symbol, sympy.Interval), "
                                  f"got {pair!r}")
         object.__setattr__(self, "intervals", tuple(self.intervals))
+
+    def is_constant(self, thing: sp.Basic) -> bool:
+        """Declared not to depend on the variables a chain differentiates in (by name)."""
+        name = getattr(thing, "name", None) or getattr(thing, "__name__", None)
+        return any(getattr(c, "name", None) == name or getattr(c, "__name__", None) == name
+                   for c in self.constants)
 
     def interval_of(self, symbol: sp.Symbol) -> sp.Interval | None:
         for s, interval in self.intervals:
@@ -194,6 +209,9 @@ class Assumptions:
         lines += [f"{s} in {interval}" for s, interval in self.intervals]
         lines += [f"{fact}" for fact in self.facts]
         lines += [r.describe() for r in self.rules]
+        if self.constants:
+            names = ", ".join(str(getattr(c, "__name__", c)) for c in self.constants)
+            lines.append(f"{names} constant (free of the variables differentiated in)")
         return lines + list(self.notes)
 
     def with_(self, **changes: Iterable) -> Assumptions:

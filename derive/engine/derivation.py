@@ -20,12 +20,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from derive.engine.assumptions import Assumptions
-from derive.engine.checks import check_equal, check_relation, search_counterexample
-from derive.engine.definitions import unfold
+from derive.engine.assumptions import Assumptions, Rule
+from derive.engine.checks import (
+    _by_hypothesis,
+    check_equal,
+    check_relation,
+    prove_sign,
+    search_counterexample,
+)
+from derive.engine.definitions import InformationQuantity, unfold
+from derive.engine.expectation import (
+    density_laws,
+    dependence,
+    differentiated_parameters,
+    normal_conditions,
+)
 from derive.engine.lemmas import LemmaUse
-from derive.engine.timelimit import DEFAULT_SECONDS
+from derive.engine.timelimit import DEFAULT_SECONDS, time_limit
 from derive.engine.verdict import Outcome, Verdict
 
 RELATIONS = ("=", "<=", "<", ">=", ">")
@@ -177,17 +190,50 @@ class Derivation:
         return _REL[op](self.start, self.steps[-1].expr, evaluate=False)
 
     def check(self, *, seed: int = 0) -> DerivationResult:
-        """Check every step, then that the chain's conclusion gives the statement."""
+        """Check every step, then that the chain's conclusion gives the statement.
+
+        The checks see the chain with its dependence on parameters made explicit (see
+        `explicit_dependence`); the results show the chain as written.
+        """
         rng = np.random.default_rng(seed)
+        explicit, note = explicit_dependence(self)
+        a = self.assumptions
+        if note:  # the declared facts and rules speak of the same mu(theta)
+            a = a.with_(facts=[type(f)(explicit(f.lhs), explicit(f.rhs), evaluate=False)
+                               for f in a.facts],
+                        rules=[Rule(explicit(r.old), explicit(r.new), r.text) for r in a.rules])
         results = []
         lhs = self.start
         for k, step in enumerate(self.steps, start=1):
-            results.append(StepResult(k, lhs, step, self._check_step(lhs, step, rng)))
+            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a)
+            if note:
+                outcome = Outcome(outcome.verdict, outcome.method, outcome.counterexample,
+                                  outcome.notes + (note,))
+            results.append(StepResult(k, lhs, step, outcome))
             lhs = step.expr
-        return DerivationResult(self, tuple(results), self._check_conclusion())
+        return DerivationResult(self, tuple(results), self._check_conclusion(explicit, a))
 
-    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator) -> Outcome:
-        a, rhs = self.assumptions, step.expr
+    def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
+                    declared: Assumptions) -> Outcome:
+        """The step under its laws' conditions: proved only if the declarations give them."""
+        proved, missing, facts = law_conditions([lhs, step.expr], declared)
+        a = declared.with_(facts=declared.facts + facts) if facts else declared
+        outcome = self._check_relation(lhs, step, rng, a)
+        if missing:
+            why = "the laws need " + "; ".join(missing) + ", which the declarations do not give"
+            if outcome.proved:
+                return Outcome(Verdict.UNDECIDED, f"{outcome.method}, but only if "
+                               + "; ".join(missing), None, outcome.notes + (why,))
+            return Outcome(outcome.verdict, outcome.method, outcome.counterexample,
+                           outcome.notes + (why,))
+        if proved and outcome.proved:
+            return Outcome(Verdict.PROVED, f"{outcome.method}; the laws' conditions: "
+                           + "; ".join(proved), None, outcome.notes)
+        return outcome
+
+    def _check_relation(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
+                        a: Assumptions) -> Outcome:
+        rhs = step.expr
         if isinstance(step.by, LemmaUse):
             outcome = step.by.check(lhs, step.op, rhs, a, seconds=self.seconds)
             if outcome.proved:
@@ -203,22 +249,105 @@ class Derivation:
             return check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
         return check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
 
-    def _check_conclusion(self) -> Outcome:
-        """The statement follows if it is the conclusion up to a proved rearrangement."""
-        got, want = _as_difference(self.conclusion), _as_difference(self.statement)
+    def _check_conclusion(self, explicit: Callable[[sp.Basic], sp.Basic],
+                          a: Assumptions) -> Outcome:
+        """The statement follows if it is the conclusion up to a proved rearrangement, and
+        the laws it names exist."""
+        missing = law_conditions([self.statement.lhs, self.statement.rhs], a)[1]
+        if missing:
+            return Outcome(Verdict.UNDECIDED, "the statement's laws need " + "; ".join(missing)
+                           + ", which the declarations do not give")
+        got, want = (_as_difference(type(r)(explicit(r.lhs), explicit(r.rhs), evaluate=False))
+                     for r in (self.conclusion, self.statement))
         if want[1] == "=" and got[1] == "=":
             for sign in (1, -1):
-                if check_equal(got[0], sign * want[0], self.assumptions,
-                               seconds=self.seconds).proved:
+                if check_equal(got[0], sign * want[0], a, seconds=self.seconds).proved:
                     return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
             return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
         if want[1] == "=" or got[1] == "=" and want[1] == "<":
             return Outcome(Verdict.UNDECIDED, "the chain's relation is weaker than the statement's")
         if want[1] == "<" and got[1] == "<=":
             return Outcome(Verdict.UNDECIDED, "the chain is not strict but the statement is")
-        if check_equal(got[0], want[0], self.assumptions, seconds=self.seconds).proved:
+        if check_equal(got[0], want[0], a, seconds=self.seconds).proved:
             return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
         return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+
+
+def explicit_dependence(d: Derivation) -> tuple[Callable[[sp.Basic], sp.Basic], str]:
+    """The rewrite that makes the chain's dependence on its parameters explicit, and a note.
+
+    In a chain that differentiates an expectation in theta, a symbol or a density named
+    without arguments may depend on theta unless declared constant (`Assumptions.constants`):
+    the same rewrite (mu -> mu(theta), E_{z ~ q} -> E_{z ~ q(., theta)}) applies to every step,
+    lemma and the statement, so a symbol means one thing throughout the chain.
+    """
+    exprs = [*d.expressions, d.statement.lhs, d.statement.rhs]
+    params = differentiated_parameters(exprs)
+    rewrite = dependence(exprs, params, d.assumptions.is_constant)
+    changed = sorted({str(s) for e in exprs for s in e.free_symbols if rewrite(s) != s}
+                     | {str(q) for e in exprs for q in density_laws(e)
+                        if not d.assumptions.is_constant(q)} if params else set())
+    if not changed:
+        return rewrite, ""
+    names = ", ".join(str(p) for p in sorted(params, key=str))
+    return rewrite, (f"{', '.join(changed)} taken to depend on {names} (declare them constant "
+                     f"if they do not)")
+
+
+def _explicit_step(step: Step, rewrite: Callable[[sp.Basic], sp.Basic]) -> Step:
+    """The step with the rewrite applied to its expression and its lemma's arguments."""
+    by = step.by
+    if isinstance(by, LemmaUse):
+        try:
+            by = by.xreplace(rewrite)
+        except ValueError as exc:
+            by = f"{by.describe()} (does not apply once dependence is explicit: {exc})"
+    return Step(step.op, rewrite(step.expr), by, step.uses)
+
+
+def law_conditions(exprs: list[sp.Basic], a: Assumptions
+                   ) -> tuple[list[str], list[str], tuple[sp.Rel, ...]]:
+    """The conditions of the laws the expressions use: (proved, not proved, facts to sample).
+
+    A normal law needs real means and variances > 0 (proved by sign analysis from the
+    declarations; a variance not proved positive restricts the numeric search); an
+    abstract density used as a law, and every distribution or density inside D_KL and H,
+    must be declared (`Assumptions.distributions` / `densities`).
+    """
+    proved: list[str] = []
+    missing: list[str] = []
+    facts: list[sp.Rel] = []
+    declared = {d.function for d in a.densities}
+    bases = {d.base for d in a.distributions}
+    for text, kind, v in {c: None for e in exprs for c in normal_conditions(e)}:
+        if v.is_Number:
+            continue  # N(0, 1): nothing to say (Normal refuses a variance <= 0)
+        if kind == "real":
+            (proved if v.is_real else missing).append(text)
+        elif _positive(v, a):
+            proved.append(text)
+        else:
+            missing.append(text)
+            facts.append(sp.Gt(v, 0))
+    laws = {q for e in exprs for q in density_laws(e)}
+    for node in {n for e in exprs for n in e.atoms(InformationQuantity)}:
+        for p in node.distributions:
+            if isinstance(p, sp.Indexed) and p.base not in bases:
+                missing.append(f"{p.base} a declared distribution (in {node})")
+            elif isinstance(p, AppliedUndef):
+                laws.add(p.func)
+    for q in sorted(laws, key=str):
+        (proved if q in declared else missing).append(f"{q} a declared density")
+    return proved, missing, tuple(facts)
+
+
+def _positive(e: sp.Expr, a: Assumptions) -> bool:
+    """e > 0 declared as a hypothesis or by sign analysis, within the time limit."""
+    try:
+        with time_limit(DEFAULT_SECONDS):
+            return _by_hypothesis(e, ">", 0, a) or prove_sign(e, a, strict=True) is not None
+    except Exception:  # out of time, or a crash inside SymPy: not proved
+        return False
 
 
 def _as_difference(rel: sp.Basic) -> tuple[sp.Expr, str]:

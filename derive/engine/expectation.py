@@ -22,7 +22,7 @@ Winkelbauer, "Moments and absolute moments of the normal distribution", arXiv:12
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import sympy as sp
 from sympy.core.function import AppliedUndef, FunctionClass
@@ -114,9 +114,11 @@ class DiagNormal(sp.Basic):
         return r" \otimes ".join(printer._print(c) for c in self.coordinates)
 
 
-def _law_name(law: sp.Basic, printer: sp.printing.printer.Printer) -> str:
+def _law_name(law: sp.Basic, variables: tuple, printer: sp.printing.printer.Printer) -> str:
     if isinstance(law, AppliedUndef):
-        return law.func.__name__
+        name, params = law.func.__name__, law.args[len(variables):]
+        return name if not params else \
+            f"{name}(.; {', '.join(printer._print(p) for p in params)})"
     return printer._print(law)
 
 
@@ -137,8 +139,10 @@ class Expectation(sp.Expr):
         if isinstance(law, FunctionClass):
             law = law(*zs)
         elif isinstance(law, AppliedUndef):
-            if law.args != zs:
-                raise ValueError(f"Expectation: density {law} is not a function of {zs}")
+            # q(z) or q(z, theta...): the variables first, then parameters free of them.
+            if law.args[:len(zs)] != zs or any(a.has(*zs) for a in law.args[len(zs):]):
+                raise ValueError(f"Expectation: density {law} is not a function of {zs} "
+                                 f"(then its parameters)")
         elif isinstance(law, (Normal, DiagNormal)):
             if len(law.coordinates) != len(zs):
                 raise ValueError(f"Expectation: law of dimension {len(law.coordinates)} "
@@ -170,6 +174,14 @@ class Expectation(sp.Expr):
     def is_abstract(self) -> bool:
         return isinstance(self.law, AppliedUndef)
 
+    @property
+    def parameters(self) -> tuple[sp.Expr, ...]:
+        """What the law depends on: a normal law's means and variances, a density's extra
+        arguments (q(z, theta) has theta)."""
+        if self.is_abstract:
+            return self.law.args[len(self.variables):]
+        return tuple(p for c in self.law.coordinates for p in (c.mean, c.var))
+
     def unfold(self) -> sp.Expr:
         """Exact moments under a normal law; the defining integral otherwise."""
         zs, f = self.variables, self.function
@@ -194,13 +206,14 @@ class Expectation(sp.Expr):
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         zs = self.variables
         z = printer._print(zs[0]) if len(zs) == 1 else f"({', '.join(map(str, zs))})"
-        return f"E_{{{z}~{_law_name(self.law, printer)}}}[{printer._print(self.function)}]"
+        law = _law_name(self.law, self.variables, printer)
+        return f"E_{{{z}~{law}}}[{printer._print(self.function)}]"
 
     def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
         zs = self.variables
         z = printer._print(zs[0]) if len(zs) == 1 else \
             r"\left(" + ", ".join(printer._print(v) for v in zs) + r"\right)"
-        return (rf"\mathbb{{E}}_{{{z}\sim {_law_name(self.law, printer)}}}"
+        return (rf"\mathbb{{E}}_{{{z}\sim {_law_name(self.law, self.variables, printer)}}}"
                 rf"\left[{printer._print(self.function)}\right]")
 
 
@@ -233,3 +246,64 @@ def linearity(expr: sp.Basic) -> sp.Basic:
         return out
 
     return expr.replace(lambda e: isinstance(e, Expectation), split)
+
+
+def differentiated_parameters(exprs: Iterable[sp.Basic]) -> set[sp.Symbol]:
+    """The variables some expectation is differentiated in: theta in d/dtheta E[...]."""
+    out: set[sp.Symbol] = set()
+    for e in exprs:
+        for d in sp.sympify(e).atoms(sp.Derivative):
+            if d.expr.has(Expectation):
+                out |= set(d.variables)
+    return out
+
+
+def dependence(exprs: Iterable[sp.Basic], params: Iterable[sp.Symbol],
+               constant: Callable[[sp.Basic], bool]) -> Callable[[sp.Basic], sp.Basic]:
+    """A rewrite making explicit what may depend on the parameters (worksheet 2d).
+
+    Under d/dtheta E[...] a name written without arguments may depend on theta: every free
+    symbol (not a parameter, not an integer, not `constant`) becomes a function s(theta), and
+    every density named alone as a law, E_{z ~ q}, becomes q(z, theta), wherever it is applied.
+    Any other function applied to arguments, mu(theta) or f(x), depends on exactly those.
+    """
+    exprs, params = [sp.sympify(e) for e in exprs], tuple(sorted(set(params), key=str))
+    if not params:
+        return lambda e: e
+    symbols = {s for e in exprs for s in e.free_symbols
+               if isinstance(s, sp.Symbol) and s not in params and not s.is_integer
+               and not constant(s)}
+    mapping = {s: sp.Function(s.name, **s.assumptions0)(*params)
+               for s in sorted(symbols, key=str)}
+
+    # A density named alone as a law gets the parameters wherever it is applied (log q(z) in
+    # the integrand is the same q): every application with the law's arity.
+    arity = {e.law.func: len(e.variables) for x in exprs for e in x.atoms(Expectation)
+             if e.is_abstract and not e.parameters and not constant(e.law.func)}
+
+    def density(e: sp.Basic) -> bool:
+        return isinstance(e, AppliedUndef) and arity.get(e.func) == len(e.args)
+
+    def rewrite(expr: sp.Basic) -> sp.Basic:
+        expr = sp.sympify(expr)
+        if arity:
+            expr = expr.replace(density, lambda e: e.func(*e.args, *params))
+        return expr.xreplace(mapping)
+
+    return rewrite
+
+
+def normal_conditions(expr: sp.Basic) -> list[tuple[str, str, sp.Expr]]:
+    """What the normal laws in expr need to exist: (text, kind, e), e "real" or "pos" (> 0)."""
+    out: dict[tuple[str, str, sp.Expr], None] = {}
+    for e in sp.sympify(expr).atoms(Expectation):
+        if not e.is_abstract:
+            for c in e.law.coordinates:
+                out[(f"mean {c.mean} of {c} real", "real", c.mean)] = None
+                out[(f"variance {c.var} of {c} > 0", "pos", c.var)] = None
+    return list(out)
+
+
+def density_laws(expr: sp.Basic) -> set[FunctionClass]:
+    """The abstract densities used as laws of expectations in expr."""
+    return {e.law.func for e in sp.sympify(expr).atoms(Expectation) if e.is_abstract}

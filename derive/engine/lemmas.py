@@ -9,6 +9,8 @@ does not apply and the step is only searched for a counterexample.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -24,6 +26,8 @@ POSITIVE_REALS = sp.Interval.open(0, sp.oo)
 # derivative is taken piece by piece and misses kinks and jumps (f'' = 0 for a convex kink).
 SMOOTH_FUNCTIONS = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.atan,
                     sp.asinh, sp.erf)
+# A step's relation -> the lemma relations that prove it: never a strict step by a non-strict
+# lemma, an equality proves = and the non-strict inequalities.
 IMPLIES = {"<=": ("<=", "="), "<": ("<",), ">=": (">=", "="), ">": (">",), "=": ("=",)}
 
 
@@ -71,12 +75,20 @@ EXCHANGE_DERIVATIVE = Lemma(
      "g(., eps) differentiable near t for every eps",
      "|dg/dt(t', eps)| <= G(eps) for t' near t with E_P[G] < oo (dominated convergence)"),
     "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le")
+SCORE_FUNCTION = Lemma(
+    "score-function", "score-function identity (log-derivative trick)",
+    "d/dt E_{z ~ q_t}[f(z)] = E_{z ~ q_t}[f(z) d/dt log q_t(z)]",
+    ("f does not depend on t", "q_t(z) > 0 (a support that does not depend on t)",
+     "q_t differentiable in t, |f dq_t/dt| <= G(z) near t with integral G < oo "
+     "(dominated convergence)"),
+    "Mathlib: hasDerivAt_integral_of_dominated_loc_of_deriv_le, with d log q = dq / q; "
+    "Williams 1992; Mohamed et al., JMLR 21 (2020), Sec. 4")
 DIFFERENTIATION = Lemma(
     "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
     "d/dt of an explicit expression", ("every function differentiated is differentiable",),
     "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
 LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
-          EXCHANGE_DERIVATIVE, DIFFERENTIATION)
+          EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
 
 
 @dataclass(frozen=True)
@@ -84,38 +96,126 @@ class Obligation:
     """One side condition of a lemma instance, checked symbolically."""
 
     text: str
-    kind: str  # "nonneg", "pos", "nonpos", "equal", "le", "smooth"
+    kind: str  # "nonneg", "pos", "nonpos", "equal", "le", "smooth", "constant", "independent"
     expr: sp.Expr
     other: sp.Expr = sp.S.Zero
 
 
 @dataclass(frozen=True)
-class LemmaUse:
-    """A lemma applied: the instance's sides, its relation and its side conditions."""
+class Instance:
+    """What a lemma gives for its arguments: `lhs op rhs` and the side conditions it needs."""
 
-    lemma: Lemma
     lhs: sp.Expr
     op: str
     rhs: sp.Expr
-    obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    obligations: tuple[Obligation, ...] = ()
     detail: str = ""
+
+
+FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
+
+
+@dataclass(frozen=True)
+class LemmaUse:
+    """A lemma applied to arguments. Its sides, relation and side conditions are the lemma's.
+
+    Build it with the lemma's function (`jensen(...)`, `log_monotone(a, b)`, ...), or as
+    `LemmaUse(LOG_MONOTONE, (a, b))`: either way the instance is computed here from the
+    arguments, so no caller can drop a side condition or choose the sides. Only the engine's
+    own lemmas (`LEMMAS`) are accepted. `reversed=True` reads `a <= b` as `b >= a`.
+    """
+
+    lemma: Lemma
+    args: tuple = ()
+    options: tuple[tuple[str, object], ...] = ()
+    reversed: bool = False
+    lhs: sp.Expr = field(init=False, repr=False)
+    op: str = field(init=False, repr=False)
+    rhs: sp.Expr = field(init=False, repr=False)
+    obligations: tuple[Obligation, ...] = field(init=False, repr=False)
+    detail: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not any(self.lemma is known for known in LEMMAS):
+            raise ValueError(f"LemmaUse: {self.lemma!r} is not one of the engine's lemmas "
+                             f"({', '.join(k.key for k in LEMMAS)})")
+        if not isinstance(self.args, (tuple, list)) or not isinstance(self.options,
+                                                                      (tuple, list)):
+            raise ValueError(f"LemmaUse: args must be the tuple of {self.lemma.key}'s "
+                             f"arguments; its sides and side conditions come from the lemma "
+                             f"(build it with the lemma's function), got args {self.args!r}")
+        if not all(isinstance(o, tuple) and len(o) == 2 and isinstance(o[0], str)
+                   for o in self.options) or not isinstance(self.reversed, bool):
+            raise ValueError("LemmaUse: options must be (name, value) pairs and reversed a bool")
+        object.__setattr__(self, "args", _frozen(self.args))
+        object.__setattr__(self, "options", _frozen(self.options))
+        got = _BUILDERS[self.lemma.key](*self.args, **dict(self.options))
+        lhs, op, rhs = (got.rhs, FLIP[got.op], got.lhs) if self.reversed else \
+            (got.lhs, got.op, got.rhs)
+        for name, value in (("lhs", lhs), ("op", op), ("rhs", rhs),
+                            ("obligations", got.obligations), ("detail", got.detail)):
+            object.__setattr__(self, name, value)
 
     def describe(self) -> str:
         return self.lemma.name + (f" ({self.detail})" if self.detail else "")
 
+    def flipped(self) -> LemmaUse:
+        """The same instance read the other way round: b >= a for a <= b."""
+        return LemmaUse(self.lemma, self.args, self.options, not self.reversed)
+
+    def xreplace(self, mapping: Callable[[sp.Basic], sp.Basic]) -> LemmaUse:
+        """The lemma applied to rewritten arguments (its instance recomputed from them)."""
+
+        def sub(v: object) -> object:
+            if isinstance(v, tuple):
+                return tuple(sub(x) for x in v)
+            return mapping(v) if isinstance(v, sp.Basic) else v
+
+        return LemmaUse(self.lemma, sub(self.args), sub(self.options), self.reversed)
+
     def check(self, lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions, *,
               seconds: float = DEFAULT_SECONDS) -> Outcome:
-        """PROVED if the step is this instance and every side condition is proved."""
-        if self.op not in IMPLIES.get(op, ()):
-            return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
-        for side, mine in (("left", (lhs, self.lhs)), ("right", (rhs, self.rhs))):
+        """PROVED if the step is this instance and every side condition is proved.
+
+        A non-strict instance never proves a strict step, and an equality proves `=`, `<=`
+        or `>=` only. The instance is recomputed from the arguments here, so fields changed
+        after construction count for nothing.
+        """
+        use = LemmaUse(self.lemma, self.args, self.options, self.reversed)
+        if use.op not in IMPLIES.get(op, ()):
+            return _fails(f"{use.lemma.name} gives '{use.op}', not '{op}'")
+        for side, mine in (("left", (lhs, use.lhs)), ("right", (rhs, use.rhs))):
             if not check_equal(*mine, a, seconds=seconds).proved:
                 return _fails(f"the step's {side} side is not the lemma's {side} side")
-        for ob in self.obligations:
+        for ob in use.obligations:
             if not _discharge(ob, a, seconds):
                 return _fails(f"side condition not proved: {ob.text}")
-        conds = "; ".join(ob.text for ob in self.obligations)
-        return Outcome(Verdict.PROVED, f"{self.lemma.name}" + (f" [{conds}]" if conds else ""))
+        conds = "; ".join(ob.text for ob in use.obligations)
+        return Outcome(Verdict.PROVED, f"{use.lemma.name}" + (f" [{conds}]" if conds else ""))
+
+
+_BUILDERS: dict[str, Callable[..., Instance]] = {}
+
+
+def lemma_function(lemma: Lemma) -> Callable:
+    """Register `build` as the lemma's instance; the public name returns a LemmaUse of it."""
+
+    def wrap(build: Callable[..., Instance]) -> Callable[..., LemmaUse]:
+        _BUILDERS[lemma.key] = build
+
+        @functools.wraps(build)
+        def use(*args: object, **options: object) -> LemmaUse:
+            return LemmaUse(lemma, args, tuple(sorted(options.items())))
+
+        use.__annotations__ = {**build.__annotations__, "return": LemmaUse}
+        return use
+
+    return wrap
+
+
+def _frozen(v: object) -> object:
+    """Lists as tuples, all the way down (a LemmaUse is hashable like the Step holding it)."""
+    return tuple(_frozen(x) for x in v) if isinstance(v, (tuple, list)) else v
 
 
 def _fails(why: str) -> Outcome:
@@ -136,6 +236,14 @@ def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
 def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
     if ob.kind == "smooth":
         return is_smooth(ob.expr)
+    if ob.kind == "constant":  # expr is a density q(...), other the variable
+        return a.is_constant(ob.expr.func)
+    if ob.kind == "independent":  # expr free of the variable `other`, symbols as declared;
+        from derive.engine.expectation import dependence  # a Lambda's variables are bound
+
+        body = ob.expr.expr if isinstance(ob.expr, sp.Lambda) else ob.expr
+        explicit = dependence([ob.expr], [ob.other], a.is_constant)(body)
+        return check_equal(sp.diff(explicit, ob.other), 0, a, seconds=seconds).proved
     if ob.kind == "equal":
         return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
     if ob.kind == "le":
@@ -181,8 +289,9 @@ def _range(index: tuple) -> Obligation:
                       "nonneg", hi - lo + 1)
 
 
+@lemma_function(JENSEN)
 def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
-           domain: sp.Interval = POSITIVE_REALS) -> LemmaUse:
+           domain: sp.Interval = POSITIVE_REALS) -> Instance:
     """Jensen for concave f: sum w f(x) <= f(sum w x); concavity checked from f''.
 
     >>> i = sp.Symbol("i", integer=True); t = sp.Symbol("t")
@@ -210,7 +319,7 @@ def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
         Obligation(f"sum_{i} w_{i} = 1", "equal", sp.Sum(weights, index), sp.S.One),
         _range(index),
     )
-    return LemmaUse(JENSEN, lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
+    return Instance(lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
 
 
 def _interval_symbol(domain: sp.Interval) -> sp.Symbol:
@@ -224,7 +333,8 @@ def _interval_symbol(domain: sp.Interval) -> sp.Symbol:
     raise ValueError(f"jensen: domain {domain} is not (0, oo), [0, oo) or the real line")
 
 
-def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None) -> LemmaUse:
+@lemma_function(LOG_LE_SUB_ONE)
+def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None) -> Instance:
     """sum w log x <= sum w (x - 1), from log t <= t - 1 for t > 0 and w >= 0."""
     lhs, rhs = weights * sp.log(points), weights * (points - 1)
     if index is not None:
@@ -234,17 +344,19 @@ def log_le_sub_one(weights: sp.Expr, points: sp.Expr, index: tuple | None = None
                    Obligation(f"w = {weights} >= 0", "nonneg", weights))
     if index is not None:
         obligations += (_range(index),)
-    return LemmaUse(LOG_LE_SUB_ONE, lhs, "<=", rhs, obligations)
+    return Instance(lhs, "<=", rhs, obligations)
 
 
-def log_monotone(a: sp.Expr, b: sp.Expr) -> LemmaUse:
+@lemma_function(LOG_MONOTONE)
+def log_monotone(a: sp.Expr, b: sp.Expr) -> Instance:
     """log a <= log b from 0 < a <= b."""
     obligations = (Obligation(f"{a} > 0", "pos", a), Obligation(f"{a} <= {b}", "le", a, b))
-    return LemmaUse(LOG_MONOTONE, sp.log(a), "<=", sp.log(b), obligations)
+    return Instance(sp.log(a), "<=", sp.log(b), obligations)
 
 
+@lemma_function(GIBBS)
 def gibbs(p: sp.Basic, q: sp.Basic, limits: tuple | sp.Symbol, *,
-          offset: sp.Expr = sp.S.Zero) -> LemmaUse:
+          offset: sp.Expr = sp.S.Zero) -> Instance:
     """offset - D_KL(p || q) <= offset, from D_KL(p || q) >= 0 (Gibbs; identity 1c).
 
     p, q: entries p[i] / densities p(x) with limits (i, 1, n) / (x, -oo, oo); side conditions:
@@ -274,21 +386,23 @@ def gibbs(p: sp.Basic, q: sp.Basic, limits: tuple | sp.Symbol, *,
                        Obligation(f"{q} > 0 (so {p} << {q})", "pos", q),
                        Obligation(f"{p} >= 0", "nonneg", p))
         detail = f"D_KL({p} || {q}) >= 0"
-    return LemmaUse(GIBBS, offset - kl, "<=", offset, obligations, detail)
+    return Instance(offset - kl, "<=", offset, obligations, detail)
 
 
-def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> LemmaUse:
+@lemma_function(HYPOTHESIS)
+def hypothesis(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Instance:
     """The step is a declared hypothesis (checked against the assumptions' list)."""
     kind = {"<=": "le", ">=": "le"}.get(op)
     if kind is None:
         raise ValueError("hypothesis: only <= and >= steps")
     small, big = (lhs, rhs) if op == "<=" else (rhs, lhs)
-    return LemmaUse(HYPOTHESIS, lhs, op, rhs,
+    return Instance(lhs, op, rhs,
                     (Obligation(f"{small} <= {big} is declared", "le", small, big),))
 
 
+@lemma_function(REPARAMETERIZATION)
 def reparameterize(expectation: sp.Expr, eps: sp.Symbol, *,
-                   wrt: sp.Symbol | None = None) -> LemmaUse:
+                   wrt: sp.Symbol | None = None) -> Instance:
     """E_{x ~ N(m, v)}[f(x)] = E_{eps ~ N(0, 1)}[f(m + sqrt(v) eps)]; v > 0 is an obligation.
 
     With `wrt`, both sides are differentiated in it: equal functions of t have equal
@@ -313,14 +427,18 @@ def reparameterize(expectation: sp.Expr, eps: sp.Symbol, *,
     if wrt is not None:
         lhs, rhs = sp.Derivative(lhs, wrt), sp.Derivative(rhs, wrt)
     obligations = (Obligation(f"variance {law.var} > 0", "pos", law.var),)
-    return LemmaUse(REPARAMETERIZATION, lhs, "=", rhs, obligations,
+    return Instance(lhs, "=", rhs, obligations,
                     f"{x} = {law.mean + sp.sqrt(law.var) * eps}")
 
 
-def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
-    """d/dt E_{eps ~ P}[g] = E_{eps ~ P}[dg/dt]; obligation: P's parameters are free of t.
+@lemma_function(EXCHANGE_DERIVATIVE)
+def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> Instance:
+    """d/dt E_{eps ~ P}[g] = E_{eps ~ P}[dg/dt]; obligation: the law P does not depend on t.
 
-    The domination condition cannot be checked symbolically: state it in the step's `uses`.
+    A normal law's means and variances must be free of t, with every symbol in them declared
+    constant (`Assumptions.constants`); an abstract density q must itself be declared
+    constant (a density named alone may be q_t). Its parameters too, for q(z, theta). The
+    domination condition cannot be checked symbolically: state it in the step's `uses`.
 
     >>> e, t = sp.Symbol("e", real=True), sp.Symbol("t", real=True)
     >>> from derive.engine.expectation import Expectation, Normal
@@ -334,16 +452,55 @@ def exchange_derivative(expectation: sp.Expr, wrt: sp.Symbol) -> LemmaUse:
     if wrt in expectation.variables:
         raise ValueError(f"exchange_derivative: {wrt} is the expectation's own variable")
     law = expectation.law
-    params = [(name, p) for c in getattr(law, "coordinates", ())
-              for name, p in (("mean", c.mean), ("variance", c.var))]
-    obligations = tuple(Obligation(f"the law's {name} {p} does not depend on {wrt}", "equal",
-                                   sp.diff(p, wrt)) for name, p in params)
+    roles = ["mean", "variance"] * (len(expectation.parameters) // 2) \
+        if not expectation.is_abstract else ["parameter"] * len(expectation.parameters)
+    obligations = tuple(Obligation(f"the law's {role} {p} does not depend on {wrt}",
+                                   "independent", p, wrt)
+                        for role, p in zip(roles, expectation.parameters, strict=True))
+    if expectation.is_abstract:
+        obligations = (Obligation(f"the density {law.func} does not depend on {wrt} "
+                                  f"(declared constant)", "constant", law.func(*law.args),
+                                  wrt),) + obligations
     lhs = sp.Derivative(expectation, wrt)
     rhs = Expectation(sp.Derivative(expectation.function, wrt), expectation.variables, law)
-    return LemmaUse(EXCHANGE_DERIVATIVE, lhs, "=", rhs, obligations, f"in {wrt}")
+    return Instance(lhs, "=", rhs, obligations, f"in {wrt}")
 
 
-def differentiate(expr: sp.Expr) -> LemmaUse:
+@lemma_function(SCORE_FUNCTION)
+def score_function(expectation: sp.Expr, wrt: sp.Symbol) -> Instance:
+    """d/dt E_{z ~ q_t}[f] = E_{z ~ q_t}[f d/dt log q_t(z)]: the law may depend on t, f may not.
+
+    Obligations: f free of t (its symbols declared constant, as for `exchange_derivative`)
+    and the density positive where it is evaluated (a normal law is, once its variance is
+    positive, which every step using it needs anyway). Domination goes in the step's `uses`.
+    Worksheet 2d; Mohamed, Rosca, Figurnov & Mnih, JMLR 21 (2020), Sec. 4.
+
+    >>> z, t = sp.Symbol("z", real=True), sp.Symbol("t", real=True)
+    >>> from derive.engine.expectation import Expectation, Normal
+    >>> score_function(Expectation(z**2, z, Normal(t, 1)), t).rhs
+    E_{z~N(t, 1)}[z**2*Derivative(-(-t + z)**2/2 - log(2*pi)/2, t)]
+    """
+    from derive.engine.expectation import Expectation
+
+    if not isinstance(expectation, Expectation):
+        raise ValueError("score_function: expected an Expectation")
+    if wrt in expectation.variables:
+        raise ValueError(f"score_function: {wrt} is the expectation's own variable")
+    zs, law, f = expectation.variables, expectation.law, expectation.function
+    if expectation.is_abstract:
+        log_q = sp.log(law)
+        positive = (Obligation(f"{law} > 0", "pos", law),)
+    else:
+        log_q = law.log_pdf(zs[0] if len(zs) == 1 else zs)
+        positive = ()
+    rhs = Expectation(f * sp.Derivative(log_q, wrt), zs, law)
+    obligations = (Obligation(f"f = {f} does not depend on {wrt}", "independent",
+                              sp.Lambda(zs, f), wrt), *positive)
+    return Instance(sp.Derivative(expectation, wrt), "=", rhs, obligations, f"in {wrt}")
+
+
+@lemma_function(DIFFERENTIATION)
+def differentiate(expr: sp.Expr) -> Instance:
     """expr = expr with every derivative of an explicit expression evaluated by SymPy.
 
     A derivative of an expectation is left alone (that is `exchange_derivative`'s job).
@@ -356,4 +513,4 @@ def differentiate(expr: sp.Expr) -> LemmaUse:
 
     rhs = expr.replace(lambda e: isinstance(e, sp.Derivative) and not e.has(Expectation),
                        lambda e: e.doit())
-    return LemmaUse(DIFFERENTIATION, expr, "=", rhs)
+    return Instance(expr, "=", rhs)

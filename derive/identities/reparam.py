@@ -41,8 +41,11 @@ f = sp.Function("f", real=True)
 a, b, c, d = sp.symbols("a b c d", real=True)
 STANDARD = Normal(0, 1)
 
+# a, b, c, d (the instance's coefficients) are constants: under d/dtheta E[...] an undeclared
+# symbol may depend on theta. A componentwise chain also holds the other coordinate fixed.
 NOTES = Assumptions(notes=("mu, sigma differentiable in theta; sigma > 0",
-                           "eps ~ N(0, 1) independent of theta"))
+                           "eps ~ N(0, 1) independent of theta"),
+                    constants=(a, b, c, d))
 EXCHANGE_X2 = ("the law N(0, 1) of eps does not depend on theta",
                "|d/dtheta (mu + sigma eps)^2| <= C (1 + eps^2) for theta' near theta, "
                "integrable under N(0, 1) (dominated convergence)")
@@ -175,6 +178,11 @@ def score_function(mu: sp.Expr, sigma: sp.Expr, wrt: sp.Symbol) -> Derivation:
                       NOTES)
 
 
+def _holding(other: sp.Symbol) -> Assumptions:
+    """A partial derivative holds the other coordinate of theta fixed: declare it constant."""
+    return NOTES.with_(constants=NOTES.constants + (other,))
+
+
 def reparam_gradient() -> list[Derivation]:
     """2d: the worksheet's answer (scalar theta and componentwise), cross-checks, score form."""
     mu, sigma = gaussian(theta)
@@ -182,8 +190,8 @@ def reparam_gradient() -> list[Derivation]:
     return [pathwise_square(mu, sigma, theta),
             closed_form(mu, sigma, theta),
             pathwise_general(mu, sigma, theta),
-            pathwise_square(mu2, sigma2, theta1),
-            pathwise_square(mu2, sigma2, theta2),
+            pathwise_square(mu2, sigma2, theta1, _holding(theta2)),
+            pathwise_square(mu2, sigma2, theta2, _holding(theta1)),
             score_function(mu, sigma, theta)]
 
 

@@ -11,7 +11,7 @@ Declarations come from comment lines anywhere before the chain (they accumulate)
     % assume: x > 0, s \\ge 0, t < 0             signs of scalar symbols
     % assume: a \\in (0, 1), b \\in [0, 1]        intervals
     % assume: n positive integer, f function    words: real, positive, negative,
-                                                nonnegative, integer, function
+                                                nonnegative, integer, function, constant
     % assume: a \\le b, q_k = c p_k             other relations: hypotheses (= rewrites)
     % title: my proof of 1c                     the next chain's title
     % by: jensen                                the next step's justification
@@ -65,17 +65,20 @@ class _Header:
     intervals: list[tuple[sp.Symbol, sp.Interval]] = field(default_factory=list)
     facts: list[sp.Rel] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    constants: list[sp.Symbol] = field(default_factory=list)
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
                       dict(self.ctx.densities))
         return _Header(ctx, dict(self.distributions), list(self.densities),
-                       list(self.intervals), list(self.facts), list(self.rules))
+                       list(self.intervals), list(self.facts), list(self.rules),
+                       list(self.constants))
 
     def assumptions(self) -> Assumptions:
         return Assumptions(distributions=tuple(self.distributions.values()),
                            densities=tuple(self.densities), intervals=tuple(self.intervals),
-                           facts=tuple(self.facts), rules=tuple(self.rules))
+                           facts=tuple(self.facts), rules=tuple(self.rules),
+                           constants=tuple(self.constants))
 
 
 def read(path: Path) -> list[ReadChain]:
@@ -257,11 +260,14 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
                 h.densities.append(Density(f, x))
         return
     m = re.fullmatch(_NAMES + r"\s+((?:real|positive|negative|nonnegative|integer|natural|"
-                     r"function)(?:\s+(?:real|positive|negative|nonnegative|integer|natural))*)",
-                     item)
+                     r"function|constant)(?:\s+(?:real|positive|negative|nonnegative|integer|"
+                     r"natural))*)", item)
     if m:
         words = m.group(2).split()
         for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+            if words == ["constant"]:  # free of the variables differentiated in (by name)
+                h.constants.append(sp.Symbol(n))
+                continue
             if words == ["function"]:
                 h.ctx.names[n] = sp.Function(n, real=True)
                 continue
@@ -522,14 +528,7 @@ def _lemma(name: str, lhs: sp.Expr, op: str, rhs: sp.Expr, h: _Header) -> object
     use = _instance(key, small, big, h) or _instance(key, big, small, h)
     if use is None:
         return f"{name} (could not match the lemma to this step)"
-    return use if op in ("<=", "<") else _flip(use)
-
-
-def _flip(use: object) -> object:
-    from derive.engine.lemmas import LemmaUse
-
-    flip = {"<=": ">=", ">=": "<=", "<": ">", ">": "<", "=": "="}
-    return LemmaUse(use.lemma, use.rhs, flip[use.op], use.lhs, use.obligations, use.detail)
+    return use if op in ("<=", "<") else use.flipped()
 
 
 def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | None:
@@ -546,8 +545,7 @@ def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | No
     if key == "gibbs":
         for kl in (small - big).atoms(KL):
             if sp.expand(small - big + kl) == 0:
-                g = lemmas.gibbs(*kl.distributions, kl.limits)
-                return lemmas.LemmaUse(g.lemma, small, "<=", big, g.obligations, g.detail)
+                return lemmas.gibbs(*kl.distributions, kl.limits, offset=big)
         return None
     if not isinstance(small, sp.Sum) or len(small.limits) != 1:
         return None
