@@ -161,7 +161,8 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
     symbols that carry their sign (see `_everywhere`)."""
 
     def integral_sign(node: sp.Integral) -> sp.Basic:
-        ordered = all(len(lim) == 3 and (lim[2] - lim[1]).is_positive for lim in node.limits)
+        ordered = all(len(lim) == 3 and (lim[2] - lim[1]).is_extended_positive
+                      for lim in node.limits)
         if ordered and node.function.is_positive:
             return sp.Dummy("I", positive=True)
         if ordered and node.function.is_nonnegative:
