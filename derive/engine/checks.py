@@ -6,6 +6,12 @@ comparison at random points of the domain refutes (with the point) or corroborat
 Inequalities without a lemma: SymPy's sign analysis or, for one variable on a declared
 interval, `solveset`; otherwise a numeric search for a counterexample (refuted or undecided).
 Every symbolic attempt runs under a time limit; running out gives undecided, never proved.
+
+A symbolic proof counts only where it means what it says (docs/engine.md, "Where an
+expression has a value"): both sides defined on the whole declared domain, every explicit
+integral and infinite sum proved to exist, and sums over ranges that run backwards empty
+(0), as the sampler evaluates them. A numeric counterexample is reported only after the
+point is re-checked against every declaration at 80 digits (`sampling.admissible`).
 """
 
 from __future__ import annotations
@@ -18,7 +24,17 @@ from sympy.calculus.util import continuous_domain
 
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
-from derive.engine.sampling import Point, close, evaluate, holds, sample_point, satisfies
+from derive.engine.domain import conditions, describe, unproved_existence
+from derive.engine.sampling import (
+    PRECISION,
+    Point,
+    admissible,
+    close,
+    empty_sums,
+    evaluate,
+    holds,
+    sample_point,
+)
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
 
@@ -56,6 +72,10 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     """Name of the method that reduced diff to 0 under the assumptions, or None."""
     if sp.count_ops(diff) > MAX_OPS:
         return None
+    diff = empty_sums(diff)
+    # simplify and doit evaluate sums by SymPy's convention (the sum from 3 to n at n = 1 is
+    # minus the term at 2): only when no range can run backwards do they mean the same.
+    thorough = not _may_run_backwards(diff, a)
     # Cheap methods under every rewrite first: `simplify` can spend the whole time limit on
     # an integral of unknown functions that a declared rule would have cancelled.
     linear = []
@@ -72,6 +92,8 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         # simplify and does a subset of its work.
         if not e.has(sp.Integral) and _is_zero(a.normalise(sp.cancel(e))):
             return "linearity, then cancel (rational functions)"
+    if not thorough:
+        return None
     for e in linear:
         e = a.normalise(sp.simplify(e))
         if _is_zero(e):
@@ -86,16 +108,113 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     return None
 
 
+def _may_run_backwards(expr: sp.Basic, a: Assumptions) -> bool:
+    """Is some sum's range (lo..hi) not proved to satisfy hi >= lo - 1?"""
+    for node in expr.atoms(sp.Sum):
+        for _, lo, hi in node.limits:
+            width = hi - lo + 1
+            if not (width.is_nonnegative or prove_sign(width, a, strict=False)):
+                return True
+    return False
+
+
+def unproved_conditions(exprs: list[sp.Basic], a: Assumptions) -> list[str]:
+    """What a symbolic proof about exprs would silently assume: points where one is undefined
+    (a denominator that may vanish, ...) and integrals or infinite sums not proved to exist."""
+    out = []
+    for e in exprs:
+        out += [describe(kind, b) for kind, b in conditions(e) if not _everywhere(kind, b, a)]
+        out += unproved_existence(e)
+    return list(dict.fromkeys(out))
+
+
+def _everywhere(kind: str, b: sp.Expr, a: Assumptions) -> bool:
+    """Does `b != 0` (kind nonzero), `b > 0` (pos) or `b >= 0` (nonneg) hold on the domain?
+
+    Sign analysis of b, after three sound substitutions: an integral of a positive
+    (nonnegative) integrand is positive (nonnegative), a declared hypothesis `e > 0` makes e
+    a positive symbol, and a variable on an open interval is written as the image of a
+    positive symbol ((lo, hi): lo + (hi - lo) u / (1 + u)).
+    """
+    for e in dict.fromkeys((b, _as_signs(b, a), _as_signs(sp.factor(b), a))):
+        if {"nonzero": e.is_extended_nonzero, "pos": e.is_positive,
+                "nonneg": e.is_nonnegative}[kind]:
+            return True
+        if kind != "nonzero":
+            if prove_sign(e, a, strict=kind == "pos") is not None:
+                return True
+        elif prove_sign(e, a, strict=True) or prove_sign(-e, a, strict=True):
+            return True
+    free = b.free_symbols
+    if kind == "nonzero" and len(free) == 1:  # no root on the interval of its only variable
+        (v,) = free
+        interval = a.interval_of(v)
+        try:
+            return interval is not None and sp.solveset(sp.Eq(b, 0), v, interval) == sp.S.EmptySet
+        except (NotImplementedError, ValueError, TypeError):
+            return False
+    return False
+
+
+def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
+    """e with integrals, declared positive expressions and interval variables replaced by
+    symbols that carry their sign (see `_everywhere`)."""
+
+    def integral_sign(node: sp.Integral) -> sp.Basic:
+        ordered = all(len(lim) == 3 and (lim[2] - lim[1]).is_extended_positive
+                      for lim in node.limits)
+        if ordered and node.function.is_positive:
+            return sp.Dummy("I", positive=True)
+        if ordered and node.function.is_nonnegative:
+            return sp.Dummy("I", nonnegative=True)
+        return node
+
+    e = e.replace(lambda n: isinstance(n, sp.Integral), integral_sign)
+    for fact in a.facts:
+        if isinstance(fact, (sp.Gt, sp.Lt, sp.Ge, sp.Le)) and (fact.rhs == 0 or fact.lhs == 0):
+            big, small = (fact.lhs, fact.rhs) if fact.rel_op in (">", ">=") else \
+                (fact.rhs, fact.lhs)
+            expr, sign = (big, 1) if small == 0 else (small, -1)
+            kw = {"positive": True} if fact.rel_op in (">", "<") else {"nonnegative": True}
+            e = e.xreplace({expr: sign * sp.Dummy("h", **kw)})
+    for v, interval in a.intervals:
+        u = sp.Dummy("u", positive=True)
+        lo, hi = interval.inf, interval.sup
+        if not (interval.left_open or lo.is_infinite) or not (interval.right_open or
+                                                               hi.is_infinite):
+            continue
+        image = (u - 1 / u if lo.is_infinite and hi.is_infinite else lo + u if hi.is_infinite
+                 else hi - u if lo.is_infinite else lo + (hi - lo) * u / (1 + u))
+        e = e.xreplace({v: image})
+    return sp.factor(sp.together(e))
+
+
+def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> str | None:
+    """None if a proof by `method` holds on the whole domain, else the note saying why not."""
+    missing = unproved_conditions(exprs, a)
+    if not missing:
+        return None
+    return f"{method}, but not on the whole declared domain: {'; '.join(missing)}"
+
+
 def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
                   attempts: int) -> Iterator[tuple[Point, complex, complex]]:
     """Random points satisfying every hypothesis where both sides have a value."""
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
-        if not satisfies(point, a):
+        if admissible(point, a, PRECISION) is not None:
             continue
         left, right = evaluate(lhs, point), evaluate(rhs, point)
         if left is not None and right is not None:
             yield point, left, right
+
+
+def _confirmed(point: Point, lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> bool:
+    """Is the point a counterexample at 80 digits, satisfying every declaration there?"""
+    if admissible(point, a) is not None:
+        return False
+    left, right = evaluate(lhs, point, 2 * PRECISION), evaluate(rhs, point, 2 * PRECISION)
+    return left is not None and right is not None and not holds(left, op, right)
 
 
 def _refuted(point: Point, left: complex, right: complex, note: str) -> Outcome:
@@ -110,7 +229,7 @@ def _numeric_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions,
     for point, left, right in _valid_points(lhs, rhs, a, rng, EQUALITY_SAMPLES * 5):
         if close(left, right):
             agree += 1
-        elif not close(evaluate(lhs, point, 80) or left, evaluate(rhs, point, 80) or right):
+        elif _confirmed(point, lhs, "=", rhs, a):
             return _refuted(point, left, right, note)
         if agree >= EQUALITY_SAMPLES:
             return Outcome(Verdict.CORROBORATED,
@@ -141,7 +260,10 @@ def check_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, *,
         with time_limit(seconds):  # unfolding can be real work (expectations): limit it too
             lhs, rhs = unfold(lhs), unfold(rhs)
             method = symbolic_zero(lhs - rhs, a)
-        if method:
+            if method:  # the integrals linearity wrote down must exist too
+                split = [linearise(lhs - rhs)] if (lhs - rhs).has(sp.Integral, sp.Sum) else []
+                note = _not_proved_because([lhs, rhs, *split], a, method) or ""
+        if method and not note:
             return Outcome(Verdict.PROVED, method)
     except OutOfTime as exc:
         note = f"symbolic check stopped: {exc}"
@@ -193,15 +315,20 @@ def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
 
 def search_counterexample(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions,
                           rng: np.random.Generator, samples: int = SEARCH_SAMPLES,
-                          note: str = "") -> Outcome:
-    """Random search for a point of the domain where `lhs op rhs` fails."""
+                          note: str = "", *, seconds: float = DEFAULT_SECONDS) -> Outcome:
+    """Random search, within `seconds` of CPU time, for a point where `lhs op rhs` fails."""
     tested = 0
-    for point, left, right in _valid_points(lhs, rhs, a, rng, samples * 3):
-        tested += 1
-        if not holds(left, op, right):
-            return _refuted(point, left, right, note)
-        if tested >= samples:
-            break
+    try:
+        with time_limit(seconds):
+            for point, left, right in _valid_points(lhs, rhs, a, rng, samples * 3):
+                tested += 1
+                if not holds(left, op, right) and _confirmed(point, lhs, op, rhs, a):
+                    return _refuted(point, left, right, note)
+                if tested >= samples:
+                    break
+    except OutOfTime as exc:
+        notes = tuple(x for x in (note, f"no counterexample in {tested} random points") if x)
+        return Outcome(Verdict.UNDECIDED, f"numeric search stopped: {exc}", None, notes)
     notes = tuple(x for x in (note, f"no counterexample in {tested} random points") if x)
     return Outcome(Verdict.UNDECIDED, "no proof", None, notes)
 
@@ -230,16 +357,16 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
         with time_limit(seconds):
             if _by_hypothesis(lhs, op, rhs, a):
                 return Outcome(Verdict.PROVED, "a declared hypothesis")
-            method = prove_sign(gap, a, strict=strict)
+            method = prove_sign(empty_sums(gap), a, strict=strict)
             if method:
-                return Outcome(Verdict.PROVED, method)
+                why = _not_proved_because([lhs, rhs], a, method)
+                if not why and not _may_run_backwards(gap, a):
+                    return Outcome(Verdict.PROVED, method)
+                note = "; ".join(x for x in (note, why or f"{method} needs every sum's range "
+                                             f"not to run backwards") if x)
     except OutOfTime as exc:
         note = "; ".join(x for x in (note, f"symbolic check stopped: {exc}") if x)
     except Exception as exc:  # a crash inside SymPy proves nothing
         note = "; ".join(x for x in (note, f"symbolic check gave up: {type(exc).__name__}") if x)
     rng = rng if rng is not None else np.random.default_rng(0)
-    try:
-        with time_limit(seconds):
-            return search_counterexample(lhs, op, rhs, a, rng, note=note)
-    except OutOfTime as exc:
-        return Outcome(Verdict.UNDECIDED, f"numeric search stopped: {exc}", None)
+    return search_counterexample(lhs, op, rhs, a, rng, note=note, seconds=seconds)

@@ -242,7 +242,8 @@ class Derivation:
             if step.op == "=":
                 found = check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
             else:
-                found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng)
+                found = search_counterexample(unfold(lhs), step.op, unfold(rhs), a, rng,
+                                              seconds=self.seconds)
             return Outcome(found.verdict, found.method, found.counterexample,
                            outcome.notes + found.notes)
         if step.op == "=":

@@ -7,6 +7,13 @@ instantiated as normal densities with random mean and scale.
 
 Expressions are compiled once per choice of sizes with `lambdify(..., "mpmath")`, because
 evaluating SymPy trees point by point is two orders of magnitude slower.
+
+Every value is drawn from the set its declarations allow (`declared_set`: sign, integrality
+and interval together), equalities declared for a variable pin its value, and `admissible`
+re-checks a point against every declaration before a counterexample is reported. A sum
+over a range that runs backwards is empty (0), here and in the symbolic checks
+(`empty_sums`): SymPy's Karr convention (the sum from 3 to 1 is minus the term at 2) is not
+used anywhere.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions
+from derive.engine.domain import unproved_existence
 
 PRECISION = 40  # decimal digits for evaluation
 REL_TOL = 1e-10  # two values closer than this (relative) count as equal
+ADMISSIBLE_TOL = 1e-12  # a declaration holds at a point up to this (relative), at 80 digits
 Sizes = tuple[tuple[sp.Symbol, int], ...]
 
 
@@ -51,10 +60,24 @@ class Point:
         return out
 
 
+def empty_sums(expr: sp.Basic) -> sp.Basic:
+    """Every sum over a range that runs backwards (upper < lower, both numbers) replaced by 0.
+
+    The one convention of the engine, symbolic and numeric alike: SymPy's Karr convention
+    would make the sum from 3 to 1 equal to minus the term at 2.
+    """
+
+    def backwards(e: sp.Basic) -> bool:
+        return isinstance(e, sp.Sum) and any(lo.is_Integer and hi.is_Integer and hi < lo
+                                             for _, lo, hi in e.limits)
+
+    return expr.replace(backwards, lambda e: sp.S.Zero)
+
+
 def _expand_sum(s: sp.Sum) -> sp.Basic:
     """A sum with integer limits written out term by term (Sum.doit is far slower)."""
     body = s.function
-    for var, lo, hi in reversed(s.limits):
+    for var, lo, hi in s.limits:  # innermost first: its range may depend on an outer index
         if not (lo.is_Integer and hi.is_Integer):
             return s
         body = sp.Add(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
@@ -63,9 +86,14 @@ def _expand_sum(s: sp.Sum) -> sp.Basic:
 
 @lru_cache(maxsize=4096)
 def with_sizes(expr: sp.Basic, sizes: Sizes) -> sp.Basic:
-    """expr with the sizes substituted and every sum over a concrete range written out."""
+    """expr with the sizes substituted and every sum over a concrete range written out
+    (a range that runs backwards is empty)."""
     e = expr.xreplace(dict(sizes)) if sizes else expr
-    return e.replace(lambda a: isinstance(a, sp.Sum), _expand_sum)
+    while True:  # an inner range becomes concrete once the outer index is a number
+        done = e.replace(lambda a: isinstance(a, sp.Sum), _expand_sum)
+        if done == e:
+            return e
+        e = done
 
 
 def _density_params(f: sp.FunctionClass) -> tuple[sp.Dummy, sp.Dummy]:
@@ -81,13 +109,22 @@ def _params(f: sp.FunctionClass) -> tuple[sp.Dummy, sp.Dummy]:
     return _PARAMS[f]
 
 
+# Terms in the order they come (sorting a 5000-term sum costs more than evaluating it).
+_PRINTER = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+            "user_functions": {}, "order": "none"}
+
+
 @lru_cache(maxsize=4096)
 def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ...]
              ) -> tuple[tuple[sp.Basic, ...], Callable | None]:
-    """(variables, mpmath function) for expr at these sizes; None if it cannot be compiled.
+    """(variables, mpmath function) for expr at these sizes; None if it has no value there.
 
-    The function takes the variables' values, then each density's (mean, sd).
+    The function takes the variables' values, then each density's (mean, sd). An explicit
+    integral that is not proved to exist has no value (mpmath would return a number for
+    a divergent one). OutOfTime is not caught: a compilation cut short is not a failure.
     """
+    from sympy.printing.pycode import MpmathPrinter
+
     e = with_sizes(expr, sizes)
     params: list[sp.Dummy] = []
     for f in densities:
@@ -99,14 +136,20 @@ def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ..
     variables = tuple(sorted((v for v in e.free_symbols
                               if isinstance(v, (sp.Symbol, sp.Indexed))
                               and v not in params and v not in labels), key=str))
+    if unproved_existence(with_sizes(expr, sizes)):
+        return variables, None
     # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
     e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
     if e.atoms(AppliedUndef) or e.has(sp.Derivative, sp.Subs):
         return variables, None  # an unknown function (mu(theta), f'(u)) has no value
-    plain = [sp.Dummy(f"v{k}") for k in range(len(variables))]
-    body = e.xreplace(dict(zip(variables, plain, strict=True)))
+    # Plain symbols, renamed without re-evaluating the tree (log(x + 1) would ask SymPy's
+    # assumptions again, term by term): lambdify then has nothing left to substitute.
+    plain = [sp.Symbol(f"_derive_arg{k}") for k in range(len(variables) + len(params))]
+    with sp.evaluate(False):
+        body = e.xreplace(dict(zip((*variables, *params), plain, strict=True)))
     try:
-        fn = sp.lambdify(plain + params, body, "mpmath")
+        fn = sp.lambdify(plain, body, "mpmath", printer=MpmathPrinter(_PRINTER),
+                         docstring_limit=0)
     except Exception:  # an expression lambdify cannot print is simply not evaluated
         return variables, None
     return variables, fn
@@ -117,29 +160,124 @@ def variables_of(expr: sp.Basic, sizes: Sizes,
     return compiled(expr, sizes, densities)[0]
 
 
-def _symbol_value(s: sp.Basic, a: Assumptions, rng: np.random.Generator) -> float:
-    interval = a.interval_of(s)
-    if interval is not None:
-        lo, hi = max(float(interval.inf), -50.0), min(float(interval.sup), 50.0)
-        return float(rng.uniform(lo, hi))
-    if s.is_integer:
-        lo = 1 if s.is_positive else (0 if s.is_nonnegative else -3)
-        return float(rng.integers(lo, 6))
-    if s.is_positive:
-        return float(np.exp(rng.uniform(-3, 3)))
-    if s.is_nonnegative:
-        return 0.0 if rng.random() < 0.1 else float(np.exp(rng.uniform(-3, 3)))
-    if s.is_negative:
-        return -float(np.exp(rng.uniform(-3, 3)))
+def declared_set(s: sp.Basic, a: Assumptions) -> sp.Set:
+    """The values s may take: its SymPy assumptions (integer, sign, nonzero) and interval."""
+    dom: sp.Set = sp.S.Integers if s.is_integer else sp.S.Reals
+    signs = ((s.is_positive, sp.Interval.open(0, sp.oo)), (s.is_nonnegative, sp.Interval(0, sp.oo)),
+             (s.is_negative, sp.Interval.open(-sp.oo, 0)),
+             (s.is_nonpositive, sp.Interval(-sp.oo, 0)),
+             (s.is_nonzero, sp.Complement(sp.S.Reals, sp.FiniteSet(0))),
+             (s.is_zero, sp.FiniteSet(0)))
+    for known, where in signs:
+        if known:
+            dom = dom.intersect(where)
+    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else None
+    return dom.intersect(interval) if interval is not None else dom
+
+
+PARITY = ("even", "odd", "prime", "composite")
+INTEGER_WINDOW = sp.Range(-3, 6)  # integers are drawn from here when the declarations allow
+SIZE_WINDOW = sp.Range(1, 6)
+
+
+def _integer_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator,
+                   window: sp.Range) -> float | None:
+    near = dom.intersect(window)
+    if near.is_empty is not False or not near.is_finite_set:
+        lo = dom.inf if dom.inf.is_finite else dom.sup - 5
+        near = dom.intersect(sp.Range(lo, lo + 6)) if lo.is_finite else sp.S.EmptySet
+    try:
+        members = list(near)
+    except (TypeError, ValueError):
+        return None
+    ks = [int(k) for k in members if all(getattr(sp.Integer(k), f"is_{p}")
+                                      for p in PARITY if getattr(s, f"is_{p}"))]
+    if not ks:
+        return None
+    if ks == list(range(ks[0], ks[-1] + 1)):  # a run: the draw the sampler has always made
+        return float(rng.integers(ks[0], ks[-1] + 1))
+    return float(ks[int(rng.integers(len(ks)))])
+
+
+def _real_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator) -> float | None:
+    if isinstance(dom, sp.Union):
+        dom = dom.args[int(rng.integers(len(dom.args)))]
+    if isinstance(dom, sp.FiniteSet):
+        return float(list(dom)[int(rng.integers(len(dom)))]) if len(dom) else None
+    if not isinstance(dom, sp.Interval):
+        return None
+    lo, hi = dom.inf, dom.sup
+    if lo.is_finite and hi.is_finite:
+        return float(rng.uniform(max(float(lo), -50.0), min(float(hi), 50.0)))
+    if lo.is_finite:
+        if not dom.left_open and (lo != 0 or not s.is_positive) and rng.random() < 0.1:
+            return float(lo)
+        return float(lo) + float(np.exp(rng.uniform(-3, 3)))
+    if hi.is_finite:
+        if not dom.right_open and rng.random() < 0.1:
+            return float(hi)
+        return float(hi) - float(np.exp(rng.uniform(-3, 3)))
     return float(rng.normal(0.0, 2.0))
 
 
+def _symbol_value(s: sp.Basic, a: Assumptions, rng: np.random.Generator,
+                  window: sp.Range = INTEGER_WINDOW) -> float | None:
+    """A value for s from its declared set (None if the declarations leave none)."""
+    dom = declared_set(s, a)
+    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else None
+    if interval is not None and not s.is_integer and isinstance(dom, sp.Interval):
+        lo, hi = max(float(dom.inf), -50.0), min(float(dom.sup), 50.0)
+        return float(rng.uniform(lo, hi))
+    if s.is_integer:
+        return _integer_value(s, dom, rng, window)
+    if s.is_nonzero and not (s.is_positive or s.is_negative) and interval is None:
+        sign = 1.0 if rng.random() < 0.5 else -1.0
+        return sign * float(np.exp(rng.uniform(-3, 3)))
+    return _real_value(s, dom, rng)
+
+
+def _pins(a: Assumptions) -> list[tuple[sp.Basic, sp.Basic]]:
+    """Declared equalities that give a variable its value: rules old = new, and facts
+    v = e (or e = v) with v a symbol or an entry."""
+    out = [(r.old, r.new) for r in a.rules]
+    for fact in a.facts:
+        if isinstance(fact, sp.Eq):
+            for v, e in ((fact.lhs, fact.rhs), (fact.rhs, fact.lhs)):
+                if isinstance(v, (sp.Symbol, sp.Indexed)):
+                    out.append((v, e))
+                    break
+    return out
+
+
+def _limit_symbols(exprs: list[sp.Basic]) -> set[sp.Symbol]:
+    """Integer symbols in the limits of sums: drawn as sizes, so that the sums are written out."""
+    out: set[sp.Symbol] = set()
+    for e in exprs:
+        for s in sp.sympify(e).atoms(sp.Sum):
+            for _, lo, hi in s.limits:
+                out |= {v for v in (lo.free_symbols | hi.free_symbols)
+                        if isinstance(v, sp.Symbol) and v.is_integer}
+    return out
+
+
 def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator) -> Point:
-    """Draw one point: sizes 1..5, distributions from a Dirichlet, densities as normals."""
+    """Draw one point: sizes 1..5, distributions from a Dirichlet, densities as normals,
+    every other variable from its declared set; declared equalities pin their variable."""
+    pins = _pins(a)
+    related = [*exprs, *a.hypotheses(), *(e for pin in pins for e in pin)]
     sizes: dict[sp.Symbol, int] = {}
     for d in a.distributions:
         for s in sp.sympify(d.size).free_symbols:
-            sizes.setdefault(s, int(rng.integers(1, 6)))
+            if s not in sizes:
+                drawn = _symbol_value(s, a, rng, SIZE_WINDOW)
+                sizes[s] = int(drawn) if drawn is not None else 1
+    for s in sorted(_limit_symbols(related) - set(sizes), key=str):
+        drawn = _symbol_value(s, a, rng)
+        if drawn is not None:
+            sizes[s] = int(drawn)
+    for old, new in pins:  # n = 3 declared: the size is 3
+        if old in sizes and sp.sympify(new).is_Integer:
+            sizes[old] = int(new)
     values: dict[sp.Basic, float] = {}
     for d in a.distributions:
         n = int(sp.sympify(d.size).subs(sizes))
@@ -157,11 +295,32 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
             for f in a.densities}
     point = Point(sizes, values, dens)
     funcs = tuple(dens)
-    for e in exprs:
+    for e in related:
         for v in variables_of(e, point.size_key, funcs):
             if v not in values:
-                values[v] = _symbol_value(v, a, rng)
+                drawn = _symbol_value(v, a, rng)
+                if drawn is not None:
+                    values[v] = drawn
+    for _ in range(2):  # twice: a pinned value may depend on another pinned value
+        _pin(point, pins)
     return point
+
+
+def _pin(point: Point, pins: list[tuple[sp.Basic, sp.Basic]]) -> None:
+    for old, new in pins:
+        targets = []
+        if isinstance(old, (sp.Symbol, sp.Indexed)) and not old.has(sp.Wild):
+            if old not in point.sizes:
+                targets = [(old, new)]
+        else:  # an entrywise rule (a Wild index): every sampled entry it matches
+            for key in list(point.values):
+                match = key.match(old) if isinstance(key, sp.Indexed) else None
+                if match is not None:
+                    targets.append((key, new.xreplace(match)))
+        for key, e in targets:
+            value = evaluate(e, point)
+            if value is not None and abs(value.imag) <= REL_TOL * max(1.0, abs(value)):
+                point.values[key] = float(value.real)
 
 
 def evaluate(expr: sp.Basic, point: Point, digits: int = PRECISION) -> complex | None:
@@ -184,21 +343,65 @@ def evaluate(expr: sp.Basic, point: Point, digits: int = PRECISION) -> complex |
     return z
 
 
-def satisfies(point: Point, a: Assumptions) -> bool:
-    """Does the point satisfy every hypothesis (facts and rewrite rules)?"""
+def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str | None:
+    """None if the point satisfies every declaration, else the first one it breaks.
+
+    Checked at `digits` digits and a tolerance of ADMISSIBLE_TOL: symbol assumptions and
+    intervals, distributions (signs and totals), densities, rules and hypotheses. A
+    counterexample is reported only at a point that passes.
+    """
+    for s, v in [*point.sizes.items(), *point.values.items()]:
+        why = _breaks(s, v, a)
+        if why:
+            return why
+    for d in a.distributions:
+        n = int(sp.sympify(d.size).subs(point.sizes))
+        entries = [point.values.get(d.base[k + 1]) for k in range(n)]
+        if any(w is None for w in entries):
+            return f"{d.base} has no value for every entry"
+        if any(w < 0 or (d.positive and w == 0) for w in entries):
+            return d.describe()
+        total = mpmath.fsum([mpmath.mpf(w) for w in entries])
+        if (d.total == "one" and abs(total - 1) > ADMISSIBLE_TOL) or total > 1 + ADMISSIBLE_TOL:
+            return d.describe()
+    if any(sd <= 0 for _, sd in point.densities.values()):
+        return "a density's stand-in has a nonpositive scale"
     for fact in a.hypotheses():
-        lhs, rhs = evaluate(fact.lhs, point), evaluate(fact.rhs, point)
-        if lhs is None or rhs is None or not holds(lhs, fact.rel_op, rhs):
-            return False
+        lhs, rhs = evaluate(fact.lhs, point, digits), evaluate(fact.rhs, point, digits)
+        if lhs is None or rhs is None or not holds(lhs, fact.rel_op, rhs, ADMISSIBLE_TOL):
+            return f"{fact}"
     for rule in a.rules:
-        # A rule with a Wild index holds entrywise: check it on the sampled entries.
-        for key in list(point.values):
-            match = key.match(rule.old) if isinstance(key, sp.Indexed) else None
+        pairs = []
+        if isinstance(rule.old, (sp.Symbol, sp.Indexed)) and not rule.old.has(sp.Wild):
+            pairs = [(rule.old, rule.new)]
+        for key in list(point.values):  # a rule with a Wild index holds entrywise
+            match = key.match(rule.old) if isinstance(key, sp.Indexed) and rule.old.has(
+                sp.Wild) else None
             if match is not None:
-                lhs, rhs = evaluate(key, point), evaluate(rule.new.xreplace(match), point)
-                if lhs is None or rhs is None or not close(lhs, rhs):
-                    return False
-    return True
+                pairs.append((key, rule.new.xreplace(match)))
+        for old, new in pairs:
+            lhs, rhs = evaluate(old, point, digits), evaluate(new, point, digits)
+            if lhs is None or rhs is None or not close(lhs, rhs, ADMISSIBLE_TOL):
+                return rule.describe()
+    return None
+
+
+def _breaks(s: sp.Basic, v: float, a: Assumptions) -> str | None:
+    """The declaration of s that the value v breaks, or None."""
+    if not isinstance(s, (sp.Symbol, sp.Indexed)):
+        return None
+    exact = sp.Integer(int(v)) if float(v).is_integer() else sp.Rational(v)
+    if declared_set(s, a).contains(exact) is not sp.true:
+        return f"{s} = {v:g} is outside its declared set {declared_set(s, a)}"
+    for p in PARITY:
+        if getattr(s, f"is_{p}") and not getattr(exact, f"is_{p}"):
+            return f"{s} = {v:g} is not {p}"
+    return None
+
+
+def satisfies(point: Point, a: Assumptions) -> bool:
+    """Does the point satisfy every declaration (see `admissible`)?"""
+    return admissible(point, a) is None
 
 
 def close(a: complex, b: complex, rel_tol: float = REL_TOL) -> bool:

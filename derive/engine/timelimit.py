@@ -1,40 +1,80 @@
 """A CPU-time limit for one check: running out means undecided, never proved.
 
 CPU time, not wall-clock time, so that a verdict does not depend on how loaded the machine
-is: the same check on a busy machine gets the same budget of work.
+is: the same check on a busy machine gets the same budget of work. Three rules make the
+limit hold (docs/engine.md, "Time limits"):
+
+- `OutOfTime` is a `BaseException`, like `KeyboardInterrupt`: the `except Exception` that
+  SymPy (and `lambdify`) use to try something else cannot swallow it.
+- Limits nest: an inner limit never outlives the one around it, and once the inner block is
+  left the outer limit fires at its own deadline (or at once, if that has passed).
+- `DERIVE_TIME_SCALE` (a positive number, default 1) multiplies every limit: 0.25 runs the
+  engine as a machine four times slower would, which is how the suite is shown not to
+  depend on the speed of the machine it runs on (docs/soundness.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 DEFAULT_SECONDS = 10.0
-RETRY_SECONDS = 0.01  # when the limit falls inside a gc callback or __del__
+RETRY_SECONDS = 0.01  # when the limit falls inside a gc callback, a __del__ or this module
+SCALE_VARIABLE = "DERIVE_TIME_SCALE"
+_DEADLINES: list[float] = []  # process CPU-time deadlines of the open limits, innermost last
 
 
-class OutOfTime(Exception):
-    """Raised inside a check when its time limit is reached."""
+class OutOfTime(BaseException):
+    """Raised inside a check when its time limit is reached (a BaseException: see above)."""
+
+
+def time_scale() -> float:
+    """The factor DERIVE_TIME_SCALE applies to every time limit (1 when it is not set)."""
+    text = os.environ.get(SCALE_VARIABLE, "").strip()
+    if not text:
+        return 1.0
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = float("nan")
+    if not 0 < scale < float("inf"):
+        raise ValueError(f"{SCALE_VARIABLE} must be a positive number, got {text!r}")
+    return scale
+
+
+def _bookkeeping_codes() -> set[object]:
+    """Code objects of the limit's own entry and exit: an exception there would skip them."""
+    cm = contextlib._GeneratorContextManager
+    return {time_limit.__wrapped__.__code__, cm.__enter__.__code__, cm.__exit__.__code__}
 
 
 def _ignored_here(frame: FrameType | None) -> bool:
-    """Is the signal landing in a gc callback or a __del__, where an exception is only printed
-    ("Exception ignored in ...") and the check would go on without a limit?"""
+    """Is the signal landing where an exception would be lost or do harm: a gc callback or a
+    __del__ ("Exception ignored in ..."), or this limit's own set-up and tear-down?"""
     callbacks = {getattr(getattr(cb, "__func__", cb), "__code__", None) for cb in gc.callbacks}
+    own = _bookkeeping_codes()
     while frame is not None:
-        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+        code = frame.f_code
+        if code in callbacks or code in own or code.co_name == "__del__":
             return True
         frame = frame.f_back
     return False
 
 
+def _arm(deadline: float) -> None:
+    signal.setitimer(signal.ITIMER_PROF, max(deadline - time.process_time(), RETRY_SECONDS))
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise OutOfTime in the block after `seconds` of this process's CPU time.
+    """Raise OutOfTime in the block after `seconds` (times DERIVE_TIME_SCALE) of CPU time.
 
     SymPy is pure Python, so SIGPROF interrupts it between bytecodes. Signals only reach the
     main thread; elsewhere (a worker thread) the block runs without a limit, which can cost
@@ -43,19 +83,25 @@ def time_limit(seconds: float) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
+    budget = seconds * time_scale()
+    deadline = time.process_time() + budget
+    if _DEADLINES:
+        deadline = min(deadline, _DEADLINES[-1])
 
-    def _raise(signum: int, frame: object) -> None:
+    def _raise(signum: int, frame: FrameType | None) -> None:
         if _ignored_here(frame):  # Python would swallow the exception: try again just after
             signal.setitimer(signal.ITIMER_PROF, RETRY_SECONDS)
             return
-        raise OutOfTime(f"time limit of {seconds:g} CPU s reached")
+        raise OutOfTime(f"time limit of {budget:g} CPU s reached")
 
     previous = signal.signal(signal.SIGPROF, _raise)
-    old_delay, _ = signal.setitimer(signal.ITIMER_PROF, seconds)
+    _DEADLINES.append(deadline)
+    _arm(deadline)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
+        _DEADLINES.pop()
         signal.signal(signal.SIGPROF, previous)
-        if old_delay:
-            signal.setitimer(signal.ITIMER_PROF, old_delay)
+        if _DEADLINES:  # the enclosing limit goes on counting from where it is
+            _arm(_DEADLINES[-1])

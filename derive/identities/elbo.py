@@ -283,6 +283,10 @@ def multivariate_gaussian_gap() -> list[Derivation]:
         [Step("=", s**2 * Pw, "matrix determinant lemma; C (det G I - W adj(G) W^T) = "
               "s^2 det G I, polynomial identities")])
     mean = adj * u / P
+    # The closed forms divide by det G and take its log: G = s^2 I + W^T W is positive
+    # definite, a hypothesis here because Gamma's entries are symbols (Cauchy-Schwarz).
+    det_g = Assumptions(facts=(sp.Gt(P, 0),),
+                        notes=("det G > 0: G = s^2 I + W^T W is positive definite",))
     square = Derivation(
         "d = 2, D = 3: posterior p(z|x) = N(mu, s^2 G^-1), G = s^2 I + Gamma, "
         "mu = adj(G) u / det G (completing the square)",
@@ -290,12 +294,13 @@ def multivariate_gaussian_gap() -> list[Derivation]:
               (z.T * G * z)[0] - 2 * (u.T * z)[0] + (u.T * adj * u)[0] / P, evaluate=False),
         ((z - mean).T * G * (z - mean))[0],
         [Step("=", (z.T * G * z)[0] - 2 * (u.T * z)[0] + (u.T * adj * u)[0] / P,
-              "G adj(G) = det(G) I")])
+              "G adj(G) = det(G) I")], det_g)
     bayes = Derivation(
         "d = 2, D = 3: log p(x|z) + log p(z) = log p(x) + log p(z|x) for every z",
         sp.Eq(c["log_lik"] + c["log_prior"], c["log_px"] + c["log_post"], evaluate=False),
         c["log_lik"] + c["log_prior"],
-        [Step("=", c["log_px"] + c["log_post"], "Bayes' rule with the closed forms above")])
+        [Step("=", c["log_px"] + c["log_post"], "Bayes' rule with the closed forms above")],
+        det_g)
     elbo_def = Expectation(c["log_lik"], zs, qd) - Expectation(log_q - c["log_prior"], zs, qd)
     gap_def = Expectation(log_q - c["log_post"], zs, qd)
     identity = Derivation(
@@ -306,7 +311,7 @@ def multivariate_gaussian_gap() -> list[Derivation]:
          Step("=", elbo_def + gap_def, "add and subtract log q; linearity"),
          Step("=", c["elbo"] + c["gap"],
               "Gaussian moments under q = N(m, diag v): E z_i = m_i, E z_i^2 = m_i^2 + v_i, "
-              "E z_1 z_2 = m_1 m_2")])
+              "E z_1 z_2 = m_1 m_2")], det_g)
     return [stats, marginal, square, bayes, identity]
 
 

@@ -485,7 +485,8 @@ class _Parser:
         got = self.ctx.names.get(full)
         if power is None and isinstance(got, (sp.IndexedBase, UndefinedFunction)):
             return got  # a distribution or density by name: D_KL(p || q), E_{z ~ q}
-        obj = self.ctx.symbol(full) if full != "pi" else sp.pi
+        bound = [b for b in self.bound if b.name == full]  # a sum's index, whatever its letter
+        obj = bound[-1] if bound else self.ctx.symbol(full) if full != "pi" else sp.pi
         return obj if power is None else obj**power
 
     def application_after_power(self) -> bool:
@@ -541,8 +542,10 @@ class _Parser:
         word = VARIANTS.get(t.text[1:], t.text[1:]) if t.kind == "cmd" else t.text
         if t.kind == "letter":
             known = self.ctx.names.get(word)
-            if word in INDEX_NAMES or any(b.name == word for b in self.bound) or \
-                    (isinstance(known, sp.Symbol) and known.is_integer):
+            bound = [b for b in self.bound if b.name == word]
+            if bound:  # the index of an enclosing sum, whatever its letter
+                return ("index", bound[-1])
+            if word in INDEX_NAMES or (isinstance(known, sp.Symbol) and known.is_integer):
                 return ("index", self.ctx.symbol(word))
         return word
 
