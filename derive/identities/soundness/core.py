@@ -216,19 +216,3 @@ def check_claim(c: Claim, *, seed: int = 0) -> ClaimResult:
     method = step.method if bad else f"conclusion: {result.conclusion.method}"
     return ClaimResult(c, result.verdict, method, step.counterexample,
                        time.perf_counter() - start)
-
-
-def run_catalogue(claims: list[Claim] | None = None, *, seed: int = 0,
-                  progress: Callable[[ClaimResult], None] | None = None) -> SoundnessReport:
-    """Check every claim (default: the whole catalogue) and collect the results."""
-    if claims is None:
-        from derive.identities.soundness import catalogue
-
-        claims = catalogue()
-    results = []
-    for c in claims:
-        r = check_claim(c, seed=seed)
-        if progress is not None:
-            progress(r)
-        results.append(r)
-    return SoundnessReport(tuple(results))
