@@ -36,7 +36,7 @@ CLASSES: dict[str, str] = {
     "law": "laws with impossible parameters (a variance that may be <= 0)",
     "bypass": "API that bypasses the rules (a hand-built LemmaUse, a weak lemma for <)",
     "domain": "counterexamples outside the declared domain (true claims, never refuted)",
-    "time": "time limits (tiny limits, huge expressions: never proved, never refuted)",
+    "time": "time limits (1 ms to 0.5 s, hard trigonometry: never proved, never refuted)",
     "swapped": "swapped arguments (KL, cross-entropy, the ELBO's gap, Gaussian KL)",
     "sign-factor": "a sign or a factor wrong",
     "dropped": "a term dropped",
