@@ -8,6 +8,8 @@ proved, so the test fails for the right reason and not because the step is unpro
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -132,3 +134,44 @@ def test_no_monte_carlo_check_of_part_1_has_zero_variance():
         for c in confirm():
             if "se" in c.figures:
                 assert c.figures["se"] > 0, c.name
+
+
+# Survivors of `python bench/mutation.py derive/engine/lemmas.py` (docs/soundness.md).
+
+
+def test_lemma_instances_cannot_be_changed_after_construction():
+    """Mutant: `frozen=True` dropped. A caller must not swap an instance's obligations."""
+    use = log_le_sub_one(1, x[1])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        use.obligations = ()  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        use.obligations[0].kind = "nonneg"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        use.lemma.side_conditions = ()  # type: ignore[misc]
+
+
+def test_justification_names_the_instance_only_when_there_is_one():
+    """Mutant: the detail printed when empty (and omitted when given)."""
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
+    assert use.describe() == "Jensen's inequality (finite form, concave f) (f = log(t) in t)"
+    assert log_le_sub_one(1, x[1]).describe() == "log t <= t - 1 (weighted sum form)"
+
+
+def test_differentiate_evaluates_derivatives_and_nothing_else():
+    """Mutant: `and` for `or` in differentiate's filter evaluates every other unevaluated
+    object too (a Sum here): the instance is no longer the one the lemma names."""
+    from derive.engine.lemmas import differentiate
+
+    k = sp.Symbol("k", integer=True)
+    total = sp.Sum(k, (k, 1, n))
+    assert differentiate(sp.Derivative(t**2, t) + total).rhs == 2 * t + total
+
+
+def test_a_possibly_empty_range_is_not_a_reversed_one():
+    """Mutants of the range condition hi >= lo - 1: n = 0 (an empty sum, 0 <= 0) is allowed,
+    n = lo - 2 (SymPy's reversed sum) is not."""
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    use = log_le_sub_one(1, x[i], (i, 1, m))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
+    use = log_le_sub_one(1, x[i], (i, 3, n))  # n = 1 is allowed: sum_{i=3}^{1} = -x_2 terms
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
