@@ -175,3 +175,14 @@ def test_a_possibly_empty_range_is_not_a_reversed_one():
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
     use = log_le_sub_one(1, x[i], (i, 3, n))  # n = 1 is allowed: sum_{i=3}^{1} = -x_2 terms
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+
+
+def test_jensen_for_an_affine_and_a_half_line_function():
+    """Mutants: concavity demanded strictly (f'' < 0), and the domain [0, oo) refused.
+    Jensen holds with equality for affine f, and -t^2 is concave on [0, oo)."""
+    y = sp.IndexedBase("y", nonnegative=True)
+    half = sp.Rational(1, 2)
+    for f, points, domain in ((sp.Lambda(t, 2 * t + 1), x[i], sp.Interval.open(0, sp.oo)),
+                              (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo))):
+        use = jensen(f, half, points, (i, 1, 2), domain=domain)
+        assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
