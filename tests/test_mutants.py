@@ -186,3 +186,27 @@ def test_jensen_for_an_affine_and_a_half_line_function():
                               (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
         assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
+
+
+def test_gibbs_bounds_minus_kl_and_never_kl():
+    """Mutant: Gibbs' instance written offset + KL <= offset, a false lemma. The true
+    c - KL(p || q) <= c is proved; KL(p || q) <= 0 is not."""
+    from derive.engine.definitions import KL
+    from derive.engine.lemmas import gibbs
+
+    p, q = sp.IndexedBase("p", positive=True), sp.IndexedBase("q", positive=True)
+    a = Assumptions(distributions=(Distribution(p, i, n), Distribution(q, i, n)))
+    c = sp.Symbol("c", real=True)
+    kl = KL(p[i], q[i], (i, 1, n))
+    use = gibbs(p[i], q[i], (i, 1, n), offset=c)
+    assert _one_step(c - kl, "<=", c, use, a).verdict is Verdict.PROVED
+    wrong = gibbs(p[i], q[i], (i, 1, n))
+    assert _one_step(kl, "<=", sp.S.Zero, wrong, a).verdict is not Verdict.PROVED
+
+
+def test_jensen_prints_the_second_derivative():
+    """Mutant: the printed side condition shows f''' instead of f'' (the check itself uses
+    f''): for log, f'' = -1/t^2, and f''' = 2/t^3 must not be what the reader sees."""
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
+    (text,) = [ob.text for ob in use.obligations if ob.text.startswith("f''")]
+    assert "-1/" in text and "**2 <= 0" in text
