@@ -2,8 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
+from scipy.special import rel_entr
 from scipy.stats import entropy
 
 from derive import Assumptions, Derivation, Distribution, Step, Verdict, lookup
@@ -56,14 +58,21 @@ def test_1c_without_the_support_condition_is_not_proved():
 
 
 def test_1c_with_q_not_normalised_is_refuted():
-    # If sum q may exceed 1, "KL >= 0" is false: the last step must be refuted.
+    """If sum q may exceed 1, "KL >= 0" is false: each chain's last step is refuted, at a
+    point where scipy's relative entropy (no normalisation) confirms KL(p || q) < 0."""
     q2 = sp.IndexedBase("q", positive=True)
-    s = sp.Symbol("s", positive=True)
     a = Assumptions(distributions=(Distribution(part1.p, part1.i, part1.n),))
-    chain = part1.kl_nonnegative(a, q2)
-    results = [d.check() for d in chain]
-    assert all(r.verdict is not Verdict.PROVED for r in results)
-    assert s  # keeps the symbol import honest
+    for d in part1.kl_nonnegative(a, q2):
+        result = d.check()
+        assert result.verdict is Verdict.REFUTED, d.title
+        last = result.steps[-1]
+        assert last.verdict is Verdict.REFUTED, d.title
+        point = last.outcome.counterexample
+        size = int(point["n"])
+        p = np.array([float(point[f"p[{k}]"]) for k in range(1, size + 1)])
+        q = np.array([float(point[f"q[{k}]"]) for k in range(1, size + 1)])
+        assert p.sum() == pytest.approx(1.0, abs=1e-7) and q.sum() > 1
+        assert rel_entr(p, q).sum() < 0
 
 
 def test_1d_ratio_not_one_without_normalisation():

@@ -271,18 +271,19 @@ def confirm_1c(*, seed: int = SEED + 20) -> list[Confirmation]:
 def confirm_1d(*, seed: int = SEED + 30) -> list[Confirmation]:
     """1d: D_KL(q||p) = 0 exactly when q = p.
 
-    (i) at q = p every draw of log q/p is 0, so the MC estimate is 0 with se 0;
+    (i) KL(q||q) = H(q,q) - H(q) = 0 from two independent MC estimates, at the worksheet's
+    non-uniform q = (0.1, 0.9). Not at p = (0.5, 0.5), and not as E[log q/q]: under the
+    uniform p every function of p(x) is constant, and log q(x) - log q(x) is 0 at every
+    draw, so either estimate would have se 0 and could not fail. That KL(p||p) = 0 exactly
+    (each term is p log 1) is the symbolic derivation's job, not a Monte Carlo check.
     (ii) the worksheet's q and a nearby q = (0.45, 0.55): MC of KL(q||p) rejects 0;
     (iii) on the two-point family q = (t, 1 - t), t on a grid of 1001 points, the
     definitional KL(q||p) is 0 only at t = 1/2 and > 0 elsewhere (unique minimum).
     """
     p = np.asarray(P)
-    out = []
-    rng = np.random.default_rng(seed)
-    zeros = (np.log(p) - np.log(p))[_draw(p, _pow2(2), rng)]
-    # se is 0, so any n rejects every nonzero wrong answer: n_required is the minimum, 2.
-    out.append(_annotate(confirm("1d: MC KL(p||p) = 0", mc_mean(zeros, seed=seed, exact=0.0)),
-                         {"log 2": math.log(2)}, 2))
+    out = [_decomposition_check("1d: MC H(q,q) - H(q) = KL(q||q) = 0", Q, Q, seed=seed, wrong={
+        "H(q) (cross-entropy taken for the KL)": entropy(Q),
+        "KL(q||p) (the other argument)": kl_divergence(Q, P)})]
     for k, q_t in enumerate(((0.1, 0.9), (0.45, 0.55))):
         q = np.asarray(q_t)
         values = np.log(q) - np.log(p)

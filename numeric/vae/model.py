@@ -21,6 +21,7 @@ References:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -282,10 +283,29 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "derive-verify")
 
 
+# What the trained weights depend on besides the config: the code that builds, trains and
+# scores the model, looked up when the key is made (so a replaced function changes it too).
+TRAINING_CODE = ("VAE", "init_parameters", "build", "train", "_train", "loss_function",
+                 "elbo_terms", "kl_to_standard_normal", "binomial_log_prob", "torch_threads")
+
+
+def training_fingerprint() -> str:
+    """Hash of the training code's source, the KL expression it lambdifies and the data split.
+
+    Without it a cache written before a change to training (the KL term dropped from the loss,
+    say) would still be served, and tests of the trained model would test the old code.
+    """
+    module = sys.modules[__name__]
+    parts = [inspect.getsource(getattr(module, name)) for name in TRAINING_CODE]
+    parts += [inspect.getsource(load_digits_split), sp.srepr(TWICE_KL_PER_COORDINATE),
+              repr((N_LEVELS, DATA_DIM, TEST_SIZE, SPLIT_SEED))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def cache_key(config: VAEConfig) -> str:
-    """Hash of everything that determines the trained weights."""
-    spec = {"config": asdict(config), "torch": torch.__version__, "split": [TEST_SIZE, SPLIT_SEED],
-            "model": "vae-binomial-tanh-v3"}
+    """Hash of everything that determines the trained weights: config, code, KL, split, torch."""
+    spec = {"config": asdict(config), "torch": torch.__version__,
+            "training": training_fingerprint()}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
