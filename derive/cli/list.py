@@ -1,4 +1,4 @@
-"""`derive list`: every identity with its ID, alias, worksheet part and title."""
+"""`derive list`: every identity with its ID, alias, part and title, worksheet then canon."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from derive.identities.catalogue import all_identities
+    from derive.identities.catalogue import SECTIONS, section
 
-    for ident in all_identities():
-        print(f"{ident.id:4} {ident.alias:22} part {ident.part:3} {ident.title}")
+    headings = {"worksheet": "The worksheet (docs/worksheet.md)",
+                "canon": "The canon beyond the worksheet (docs/canon.md)"}
+    for k, name in enumerate(SECTIONS):
+        print(("\n" if k else "") + headings[name])
+        for ident in section(name):
+            print(f"{ident.id:4} {ident.alias:22} part {ident.part:3} {ident.title}")
     return EXIT_OK

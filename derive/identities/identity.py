@@ -17,7 +17,7 @@ from derive.engine.derivation import Derivation
 
 @dataclass(frozen=True)
 class Identity:
-    """One worksheet part: ID (e.g. "1c"), alias, worksheet part, title and its checks."""
+    """One worksheet part or canon identity: ID ("1c", "c1"), alias, part, title, checks."""
 
     id: str
     alias: str
@@ -28,3 +28,4 @@ class Identity:
     confirmations: tuple[str, ...] = ()
     summary: str = ""
     plots: tuple[str, ...] = ()  # figures in the repository (docs/figures/...) for the LaTeX
+    section: str = "worksheet"  # "worksheet" (parts 1a-2g) or "canon" (docs/canon.md)
