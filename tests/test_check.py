@@ -263,3 +263,57 @@ def test_docs_examples_show_the_real_output(capsys: pytest.CaptureFixture, tmp_p
         printed = got.out if status != 2 else got.err
         assert printed.rstrip("\n") == shown, name
         assert status == {"jensen.tex": 0, "swapped.tex": 1, "gibbs.py": 0, "broken.tex": 2}[name]
+
+
+# ------------------------------------------------------------------ words, reasons, declarations
+def test_text_log_is_the_logarithm_so_the_false_step_is_refuted() -> None:
+    text = ("% assume: a > 0, b > 0\n\\begin{align*}\n"
+            "\\text{log}(a+b) &= \\mathrm{log}(a) + \\operatorname{log}(b)\n\\end{align*}")
+    (chain,) = read_latex(text)
+    assert chain.derivation.check().steps[0].verdict is Verdict.REFUTED
+
+
+def test_reasons_in_the_chain_are_the_steps_justification() -> None:
+    text = textwrap.dedent(r"""
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        -D_{KL}(p \| q) &= \sum_i p_i \log\frac{q_i}{p_i} \quad \text{by definition} \\
+        \intertext{and since log is concave,}
+        &\le \log \sum_i p_i \frac{q_i}{p_i} && \text{(Jensen)} \\
+        &= 0 \because \sum_i q_i = 1
+        \end{align*}""")
+    (chain,) = read_latex(text)
+    assert chain.reasons == [["by definition"], ["and since log is concave,", "(Jensen)"],
+                             ["because \\sum_i q_i = 1"]]
+    steps = chain.derivation.steps
+    assert steps[0].by == "by definition"
+    assert steps[1].justification.startswith("Jensen")  # the reason names the lemma
+    assert [s.verdict for s in chain.derivation.check().steps] == [Verdict.PROVED] * 3
+
+
+JENSEN_STEP = "\\begin{align*}\n\\sum_i w_i \\log x_i &\\le \\log \\sum_i w_i x_i % by: jensen\n" \
+              "\\end{align*}"
+
+
+def test_a_declared_sum_does_not_make_the_entries_nonnegative() -> None:
+    """Issue 13, class 1: false for w = (2, -1); only the declared w_i >= 0 makes it true."""
+    (chain,) = read_latex("% assume: \\sum_{i=1}^{n} w_i = 1, x_i > 0\n" + JENSEN_STEP)
+    assert chain.derivation.assumptions.distributions == ()
+    assert chain.derivation.check().steps[0].verdict is not Verdict.PROVED
+    for header in ("% assume: \\sum_{i=1}^{n} w_i = 1, x_i > 0, w_i \\ge 0\n",
+                   "% assume: w_i \\ge 0, \\sum_{i=1}^{n} w_i = 1, x_i > 0\n"):
+        (chain,) = read_latex(header + JENSEN_STEP)
+        assert chain.derivation.check().steps[0].verdict is Verdict.PROVED, header
+
+
+def test_cli_shows_readings_and_reasons(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    src = tmp_path / "gauss.tex"
+    src.write_text("% assume: \\sigma > 0\n\\begin{align*}\n\\log 2\\pi\\sigma^2 &= "
+                   "\\log 2 + \\log \\pi + 2\\log\\sigma \\quad \\text{(a product)}\n"
+                   "\\end{align*}\n")
+    assert main(["check", str(src)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:3] == ["    reason: (a product)", "    read as: log(2 π σ²)"]
+    assert main(["check", str(src), "--json"]) == 0
+    (step,) = json.loads(capsys.readouterr().out)[0]["steps"]
+    assert step["read_as"] == ["log(2 π σ²)"] and step["reasons"] == ["(a product)"]

@@ -42,7 +42,9 @@ from derive.notation.reader import Context, ParseError, parse_chain, parse_latex
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
-_DROP = re.compile(r"\\(?:shortintertext|intertext|stepnote|text|tag|label|mbox|textrm)\s*\{")
+# The notes `derive latex` prints between rows (read back by _step_notes, not as mathematics).
+_DROP = re.compile(r"\\(?:shortintertext|stepnote)\s*\{")
+_INTERTEXT = re.compile(r"\\intertext\s*\{")
 _WORDS = {"real": {"real": True}, "positive": {"positive": True},
           "negative": {"negative": True}, "nonnegative": {"nonnegative": True},
           "integer": {"integer": True}, "natural": {"integer": True, "positive": True}}
@@ -55,6 +57,8 @@ class ReadChain:
     derivation: Derivation
     lines: list[int]  # lines[k] is the line of step k + 1
     start_line: int
+    readings: list[list[str]] = field(default_factory=list)  # conventions used, per step
+    reasons: list[list[str]] = field(default_factory=list)  # words in the chain, per step
 
 
 @dataclass
@@ -65,17 +69,33 @@ class _Header:
     intervals: list[tuple[sp.Symbol, sp.Interval]] = field(default_factory=list)
     facts: list[sp.Rel] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    # sum_i w_i = 1 declared, entries' sign not (yet): a rule only, never a distribution
+    sums: dict[str, tuple[sp.Symbol, sp.Expr, str]] = field(default_factory=dict)
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
                       dict(self.ctx.densities))
         return _Header(ctx, dict(self.distributions), list(self.densities),
-                       list(self.intervals), list(self.facts), list(self.rules))
+                       list(self.intervals), list(self.facts), list(self.rules),
+                       dict(self.sums))
 
     def assumptions(self) -> Assumptions:
+        """What was declared, and only that: a sum whose entries have no declared sign is the
+        equation it states (a rewrite), not a distribution (issue 13, class 1)."""
+        rules, facts = list(self.rules), list(self.facts)
+        for name, (i, size, total) in self.sums.items():
+            if name in self.distributions:
+                continue
+            base = self.ctx.names.get(name)
+            base = base if isinstance(base, sp.IndexedBase) else sp.IndexedBase(name, real=True)
+            total_sum = sp.Sum(base[i], (i, 1, size))
+            if total == "one":
+                rules.append(Rule(total_sum, sp.S.One, f"sum_{i} {name}_{i} = 1"))
+            else:
+                facts.append(sp.Le(total_sum, 1))
         return Assumptions(distributions=tuple(self.distributions.values()),
                            densities=tuple(self.densities), intervals=tuple(self.intervals),
-                           facts=tuple(self.facts), rules=tuple(self.rules))
+                           facts=tuple(facts), rules=tuple(rules))
 
 
 def read(path: Path) -> list[ReadChain]:
@@ -313,9 +333,9 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         name = lhs.base.name  # entries of a sign; a distribution once its sum is declared
         h.ctx.names[name] = sp.IndexedBase(name, **({"positive": True} if op == ">" else
                                                      {"nonnegative": True}))
-        old = h.distributions.get(name)
-        if old:
-            _distribution(h, name, old.index, old.size, positive=op == ">", total=old.total)
+        if name in h.sums:  # the sum came first: now a distribution, as declared
+            i, size, total = h.sums[name]
+            _distribution(h, name, i, size, positive=op == ">", total=total)
         return
     if isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) and rhs == 1 \
             and op in ("==", "<="):
@@ -324,9 +344,11 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             raise ParseError("expected a sum from 1: \\sum_{i=1}^{n} p_i = 1", line, col)
         name = lhs.function.base.name
         known = h.ctx.names.get(name)
-        positive = isinstance(known, sp.IndexedBase) and known.assumptions0.get("positive")
-        _distribution(h, name, i, hi, positive=bool(positive),
-                      total="one" if op == "==" else "at_most_one")
+        total = "one" if op == "==" else "at_most_one"
+        h.sums[name] = (i, hi, total)
+        sign = known.assumptions0 if isinstance(known, sp.IndexedBase) else {}
+        if sign.get("positive") or sign.get("nonnegative"):  # entries' sign declared before
+            _distribution(h, name, i, hi, positive=bool(sign.get("positive")), total=total)
         return
     if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
         kw = {">": {"positive": True}, ">=": {"nonnegative": True}, "<": {"negative": True}}
@@ -377,6 +399,11 @@ def _rows(text: str, start: int, end: int, header: _Header
     body = text
     for m in reversed(list(_DROP.finditer(text, start, end))):
         body = _blank(body, m.start(), _close_brace(body, m.end()))
+    for m in reversed(list(_INTERTEXT.finditer(text, start, end))):  # a reason for what follows
+        close = _close_brace(body, m.end())
+        header.ctx.reasons.append((*_line_col(text, m.start()),
+                                   _NEXT + body[m.end():close - 1].strip()))
+        body = _blank(body, m.start(), close)
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
     for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
@@ -423,7 +450,10 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         if len(got) != 1:
             raise ParseError("expected one relation in the statement", *_line_col(text, a))
         pending["statement_rel"] = _REL[got[0][0]](lhs, got[0][1], evaluate=False)
+    seen_readings, seen_reasons = len(header.ctx.readings), len(header.ctx.reasons)
     first, steps = _rows(text, start, end, header)
+    readings = _per_step(steps, header.ctx.readings[seen_readings:])
+    reasons = _per_step(steps, header.ctx.reasons[seen_reasons:])
     exprs = [first]
     by: dict[int, str] = {}  # line -> `% by:` written on that line
     standalone: list[tuple[int, str]] = []
@@ -436,7 +466,8 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     start_line = _line_col(text, start)[0]
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
     notes = _step_notes(text, start, end)
-    justification = [j or notes.get(k, "") for k, j in enumerate(justification, start=1)]
+    justification = [j or notes.get(k, "") or _reason_lemma("; ".join(reasons[k - 1]))
+                     for k, j in enumerate(justification, start=1)]
     made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "(none given)")
             for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
@@ -461,7 +492,35 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         d = Derivation(title, statement, exprs[0], made, header.assumptions())
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
-    return ReadChain(d, [s[2] for s in steps], start_line)
+    return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _per_step(steps: list, marks: list[tuple[int, int, str]]) -> list[list[str]]:
+    """Give each (line, column, text) to its step: the one whose relation comes last before
+    it (the first step for what precedes every relation); an `\\intertext` (marked _NEXT)
+    goes to the first step after it."""
+    out: list[list[str]] = [[] for _ in steps]
+    for line, col, what in marks:
+        if what.startswith(_NEXT):
+            k = next((j for j, s in enumerate(steps) if (s[2], s[3]) > (line, col)), -1)
+            out[k].append(what[len(_NEXT):])
+            continue
+        k = 0
+        for j, (_, _, ln, c) in enumerate(steps):
+            if (ln, c) <= (line, col):
+                k = j
+        out[k].append(what)
+    return out
+
+
+_NEXT = "\x00"  # marks a reason that justifies the step after it
+_REASON_WORDS = (("jensen", "jensen"), ("gibbs", "gibbs"))
+
+
+def _reason_lemma(words: str) -> str:
+    """A reason written in the chain (`\\text{(Jensen)}`): the lemma it names, else the words."""
+    low = words.lower()
+    return next((lemma for key, lemma in _REASON_WORDS if key in low), words)
 
 
 # How `derive latex` names a lemma in a step's note, and the `% by:` key it stands for.

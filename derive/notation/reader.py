@@ -45,8 +45,28 @@ SKIP = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle"
         r"\textstyle", r"\limits", r"\nolimits", r"\fitmath", r"\big", r"\Big", r"\bigg",
         r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\nonumber",
         r"\notag", "~", "&", r"\mathopen", r"\mathclose", r"\middle"}
-FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\sin": sp.sin, r"\cos": sp.cos,
-             r"\tan": sp.tan, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
+# Operators by name: `\log`, `\text{log}`, `\mathrm{log}` and `\operatorname{log}` are one operator.
+FUNCTIONS = {"log": sp.log, "ln": sp.log, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos,
+             "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh}
+# An unbraced operator argument (`\log 2\pi\sigma^2`) is the run of juxtaposed factors after
+# it; it ends at +, -, a relation, a closing bracket, \cdot, \times, /, a comma, a
+# differential, a reason in words, or another logarithm (`\log a \log b` is a product).
+ENDS_ARGUMENT = {"log", "ln"}
+# Commands whose argument is a word: an operator or a name (`\mathrm{ELBO}`); in `\text`, an
+# unknown word is a reason (`\text{(Jensen)}`), read only where a reason may stand.
+WORD_COMMANDS = {r"\mathrm", r"\operatorname", r"\text", r"\mathit", r"\textrm", r"\mbox",
+                 r"\textit", r"\mathsf", r"\textnormal"}
+NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may name a quantity
+# Words that stand for the step's reason where they appear: after a row's last expression.
+REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
+           r"\mbox", r"\textit", r"\textnormal"}
+# Relations the checker cannot prove: an error that says why, never a silent skip.
+UNCHECKED_RELATIONS = {
+    r"\approx": "\\approx is an approximation: it cannot be proved (write = or an inequality)",
+    r"\propto": "\\propto is not checked yet (write the constant: p(z|x) = p(x, z) / p(x))",
+    r"\ne": "\\ne is not checked (a chain's steps are =, <, <=, >, >=)",
+    r"\neq": "\\neq is not checked (a chain's steps are =, <, <=, >, >=)",
+    r"\sim": "\\sim between expressions is not checked (it declares a law in % assume:)"}
 OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\langle": r"\rangle"}
 # Names conventionally used as indices and sizes (overridden by a declaration).
 INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
@@ -117,6 +137,8 @@ class Context:
     names: dict[str, sp.Basic] = field(default_factory=dict)
     distributions: dict[str, Distribution] = field(default_factory=dict)
     densities: dict[str, Density] = field(default_factory=dict)
+    readings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, how)
+    reasons: list[tuple[int, int, str]] = field(default_factory=list)  # words kept as reasons
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -189,7 +211,11 @@ class _Parser:
 
     def fail(self, what: str, tok: Token | None = None) -> ParseError:
         tok = tok or self.peek()
-        return ParseError(f"expected {what}, found {tok.describe()}", tok.line, tok.column)
+        found = tok.describe()
+        if tok.text in WORD_COMMANDS and tok is self.peek() and self.word_ahead() is not None:
+            found = f"{tok.text}{{{self.word_ahead()}}} (words are read only after a row's " \
+                    f"expression, as its reason)"
+        return ParseError(f"expected {what}, found {found}", tok.line, tok.column)
 
     def expect(self, text: str, what: str | None = None) -> Token:
         t = self.peek()
@@ -238,36 +264,124 @@ class _Parser:
             return sp.Integer(t.text[0])
         return self.atom()
 
-    def raw_group(self) -> str:
-        """The text of a {group} of letters/commands (for \\mathrm{KL}, \\mathbb{E})."""
+    def group_tokens(self) -> list[Token]:
+        """The tokens of a {group} (braces inside kept), or the one token that comes next."""
         if not self.at("{"):
-            return self.next().text
+            return [self.next()]
         self.next()
-        parts, depth = [], 0
+        got, depth = [], 0
         while depth or not self.at("}"):
             t = self.peek()
             if t.kind == "end":
                 raise self.fail("'}'")
             depth += (t.text == "{") - (t.text == "}")
-            if t.text not in "{}":
-                parts.append(t.text)
-            self.next()
+            got.append(self.next())
         self.next()
-        return "".join(parts)
+        return got
+
+    def raw_group(self) -> str:
+        """The letters/commands of a {group}, braces dropped (for \\mathrm{KL}, \\mathbb{E})."""
+        return "".join(t.text for t in self.group_tokens() if t.text not in "{}")
+
+    def raw_text(self) -> str:
+        """The text of a {group} as written (spaces kept from the columns), or one token."""
+        return _as_written(self.group_tokens())
+
+    # -------------------------------------------------------------- relations
+    def word_ahead(self) -> str | None:
+        """The word in the `\\text{...}` (or `\\mathrm{...}`, ...) that comes next."""
+        if self.peek().text not in WORD_COMMANDS:
+            return None
+        k = self.k
+        try:
+            self.next()
+            return self.raw_text().strip()
+        except ParseError:
+            return None
+        finally:
+            self.k = k
+
+    def is_word_expression(self, command: str, word: str) -> bool:
+        """Is `command{word}` part of an expression (an operator or a name), not a reason?"""
+        if word in FUNCTIONS or word in ("KL", "H", "E") or word in self.ctx.names:
+            return True
+        if len(word) == 1 and word.isalpha():
+            return True
+        return command in NAME_COMMANDS and re.fullmatch(r"[A-Za-z]+[0-9]*", word) is not None
+
+    def reading(self, tok: Token, how: str) -> None:
+        """Record that the text at `tok` was read through a convention (shown to the user)."""
+        self.ctx.readings.append((tok.line, tok.column, how))
+
+    def reason(self, tok: Token, text: str) -> None:
+        self.ctx.reasons.append((tok.line, tok.column, text))
+
+    def take_reasons(self) -> None:
+        """Words where a reason may stand (after a row's expression): kept as the step's."""
+        while True:
+            t = self.peek()
+            if t.text == r"\label":
+                self.next()
+                self.raw_text()  # a cross-reference name: not mathematics
+            elif t.text == r"\because":
+                self.next()
+                words = []
+                while self.peek().kind != "end":
+                    words.append(self.next())
+                self.reason(t, "because " + _as_written(words))
+            elif t.text in (r"\therefore", r"\hence"):
+                self.next()
+                self.reason(t, t.text[1:])
+            elif t.text == r"\tag":
+                self.next()
+                if self.at("*"):
+                    self.next()
+                self.reason(t, f"({self.raw_text().strip()})")
+            elif t.text in REASONS and self.word_ahead() is not None and \
+                    not self.is_word_expression(t.text, self.word_ahead()):
+                self.next()
+                self.reason(t, self.raw_text().strip())
+            else:
+                return
 
     # -------------------------------------------------------------- relations
     def chain(self) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
         """e0 R1 e1 R2 e2 ...; e0 may be missing (a row that starts with a relation)."""
+        self.take_reasons()
         exprs: list[sp.Expr | None] = [None if self.relation_ahead() else self.expr()]
         rels = []
+        self.take_reasons()
         while self.relation_ahead():
-            tok = self.next()
-            rels.append((RELATIONS[tok.text], tok))
+            rels.append(self.relation())
             exprs.append(self.expr())
+            self.take_reasons()
         return exprs, rels
 
+    def relation(self) -> tuple[str, Token]:
+        """=, \\le, ...; or \\overset{reason}{=}, \\stackrel{reason}{=} (the reason is kept)."""
+        tok = self.next()
+        if tok.text not in (r"\overset", r"\stackrel"):
+            self.reject_relation(tok)
+            return RELATIONS[tok.text], tok
+        words = self.raw_text().strip()
+        self.expect("{")
+        rel = self.next()
+        if rel.text not in RELATIONS:
+            raise self.fail("a relation under the reason", rel)
+        self.reject_relation(rel)
+        self.expect("}")
+        self.reason(rel, re.sub(r"\\text\s*|[{}]", "", words).strip())
+        return RELATIONS[rel.text], rel
+
+    def reject_relation(self, tok: Token) -> None:
+        if tok.text in UNCHECKED_RELATIONS:
+            raise ParseError(UNCHECKED_RELATIONS[tok.text], tok.line, tok.column)
+
     def relation_ahead(self) -> bool:
-        return self.peek().text in RELATIONS
+        t = self.peek()
+        if t.text in (r"\overset", r"\stackrel"):
+            return True
+        return t.text in RELATIONS or t.text in UNCHECKED_RELATIONS
 
     # -------------------------------------------------------------- expressions
     def expr(self) -> sp.Expr:
@@ -313,11 +427,16 @@ class _Parser:
         if t.kind in ("letter", "number"):
             return not self.at_differential()
         if t.kind == "cmd":
+            if t.text in WORD_COMMANDS and not (self.integrals and self._mathrm_d()):
+                word = self.word_ahead()
+                return word is not None and self.is_word_expression(t.text, word)
             if t.text == r"\left":
                 return self.peek(1).text in ("(", "[", "|", ".")
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
-            return t.text not in RELATIONS and t.text not in (
+            return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
+                t.text not in REASONS and t.text not in (r"\overset", r"\stackrel", r"\label") and \
+                t.text not in (
                 r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
                 r"\dots", r"\ldots", r"\cdots")
         return t.text in ("(", "{")
@@ -382,8 +501,9 @@ class _Parser:
         t = self.peek()
         c = t.text
         name = c[1:]
-        if c in FUNCTIONS:
-            return self.function_call()
+        if name in FUNCTIONS:
+            self.next()
+            return self.function_call(t, name)
         if c in (r"\frac", r"\dfrac", r"\tfrac"):
             return self.fraction()
         if c == r"\sqrt":
@@ -407,14 +527,8 @@ class _Parser:
             return sp.Derivative(self.power(), v)
         if c == r"\mathbb":
             return self.expectation()
-        if c in (r"\mathrm", r"\operatorname", r"\text", r"\mathit"):
-            self.next()
-            word = self.raw_group()
-            if word == "KL":
-                return self.kl(t)
-            if len(word) == 1 and word.isalpha():
-                return self.after_name(self.ctx.symbol(word), word)
-            return self.after_name(self.ctx.symbol(word), word)
+        if c in WORD_COMMANDS:
+            return self.word_command(t)
         if c == r"\mathcal":
             self.next()
             if self.raw_group() == "N":
@@ -432,7 +546,31 @@ class _Parser:
             return self.name_tail(n)
         if c == r"\left":
             return self.delimited(self.expr)
-        raise self.fail("an expression", t)
+        raise ParseError(f"{c} is not in the notation derive check reads (docs/check.md lists "
+                         f"what is; a macro of your own needs \\newcommand in the file)",
+                         t.line, t.column)
+
+    def word_command(self, t: Token) -> sp.Expr:
+        """\\text{log}, \\mathrm{KL}, \\operatorname{log}: an operator; \\mathrm{ELBO}: a name."""
+        self.next()
+        word = self.raw_text().strip()
+        if not self.is_word_expression(t.text, word):
+            raise ParseError(f"{t.text}{{{word}}} is neither an operator nor a declared name; "
+                             f"words are read only after a row's expression, as its reason",
+                             t.line, t.column)
+        if word in FUNCTIONS:
+            return self.function_call(t, word)
+        if word == "KL":
+            return self.kl(t)
+        if word == "H" and self.open_paren():
+            return self.entropy(t)
+        got = self.ctx.names.get(word)
+        if len(word) > 1 and self.open_paren() and not isinstance(got, UndefinedFunction):
+            raise ParseError(f"{t.text}{{{word}}}(...) is an unknown operator (declare it: "
+                             f"% assume: {word} function)", t.line, t.column)
+        if len(word) > 1 and word not in self.ctx.names:
+            self.reading(t, f"{t.text}{{{word}}} as the name {word}")
+        return self.name_tail(word)
 
     def name(self) -> sp.Expr:
         """A letter, or a run of letters declared as one name, with sub/superscripts."""
@@ -636,11 +774,11 @@ class _Parser:
         return obj
 
     # -------------------------------------------------------------- operators
-    def function_call(self) -> sp.Expr:
-        t = self.next()
-        f = FUNCTIONS[t.text]
+    def function_call(self, t: Token, word: str) -> sp.Expr:
+        """log, exp, ...: `(arg)`, `{arg}`, or an unbraced argument (see ENDS_ARGUMENT)."""
+        f = FUNCTIONS[word]
         base = None
-        if t.text == r"\log" and self.at("_"):
+        if word == "log" and self.at("_"):
             self.next()
             base = self.group()
         power = None
@@ -652,14 +790,28 @@ class _Parser:
         elif self.open_paren():
             arg = self.delimited(self.expr)
         else:
-            arg = self.power_or_fail(t)
+            arg = self.unbraced_argument(t, word)
         out = f(arg) if base is None else sp.log(arg) / sp.log(base)
         return out if power is None else out**power
 
-    def power_or_fail(self, t: Token) -> sp.Expr:
+    def unbraced_argument(self, t: Token, word: str) -> sp.Expr:
+        """`\\log 2\\pi\\sigma^2` is log(2 pi sigma^2): the juxtaposed factors that follow."""
         if not self.starts_factor():
             raise self.fail(f"an argument for {t.text}")
-        return self.power()
+        factors = [self.power()]
+        while self.starts_factor() and not self.ends_argument():
+            factors.append(self.power())
+        arg = sp.Mul(*factors)
+        if len(factors) > 1:
+            self.reading(t, f"{word}({shown(arg)})")
+        return arg
+
+    def ends_argument(self) -> bool:
+        t = self.peek()
+        if t.text[1:] in ENDS_ARGUMENT:
+            return True
+        word = self.word_ahead()
+        return word in ENDS_ARGUMENT
 
     def fraction(self) -> sp.Expr:
         t = self.next()
@@ -936,6 +1088,31 @@ class _Parser:
                     return p, (d.index, 1, d.size)
         raise ParseError(f"{p} is not a declared distribution or density (declare it: "
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
+
+
+def _as_written(tokens: list[Token]) -> str:
+    """Tokens back as text, with a space where the source had one."""
+    out = []
+    for k, t in enumerate(tokens):
+        last = tokens[k - 1] if k else None
+        gap = last is not None and (t.line != last.line or
+                                    t.column > last.column + len(last.text))
+        out.append((" " if gap else "") + t.text)
+    return "".join(out)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_GREEK_LETTERS = dict(zip(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi chi psi omega".split(), "αβγδεζηθικλμνξπρστυφχψω", strict=True))
+
+
+def shown(e: sp.Basic) -> str:
+    """An expression on one line as a reader writes it: log(2 π σ²), not log(2*pi*sigma**2)."""
+    s = sp.sstr(e)
+    s = re.sub(r"\b(" + "|".join(_GREEK_LETTERS) + r")\b", lambda m: _GREEK_LETTERS[m.group(1)], s)
+    s = re.sub(r"\*\*\(?(-?\d+)\)?", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
+    return s.replace("*", " ")
 
 
 def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1
