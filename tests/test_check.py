@@ -317,3 +317,59 @@ def test_cli_shows_readings_and_reasons(capsys: pytest.CaptureFixture, tmp_path:
     assert main(["check", str(src), "--json"]) == 0
     (step,) = json.loads(capsys.readouterr().out)[0]["steps"]
     assert step["read_as"] == ["log(2 π σ²)"] and step["reasons"] == ["(a product)"]
+
+
+def check_text(text: str) -> list[Verdict]:
+    (chain,) = read_latex(textwrap.dedent(text))
+    return [s.verdict for s in chain.derivation.check().steps]
+
+
+def test_finite_sets_kl_spellings_and_punctuation() -> None:
+    assert check_text(r"""
+        % assume: p, q distributions over x \in \mathcal{X}
+        \begin{align*}
+        \mathrm{KL}[p\,||\,q] &= \sum_{x\in\mathcal{X}} p(x) \log \frac{p(x)}{q(x)} \\
+        &= \sum_x p_x \log p_x - \sum_x p(x) \log q(x) \\
+        &= -\mathbb{H}[p] + H(p, q).
+        \end{align*}""") == [Verdict.PROVED] * 3
+    # KL is not symmetric: the same chain with the arguments swapped is refuted
+    assert Verdict.REFUTED in check_text(r"""
+        % assume: p, q distributions over x \in \mathcal{X}
+        \begin{align*}
+        \operatorname{KL}(q \| p) &= \sum_{x\in\mathcal{X}} p(x) \log \frac{p(x)}{q(x)},
+        \end{align*}""")
+
+
+def test_expectation_spellings_and_conditional_densities() -> None:
+    assert check_text(r"""
+        % assume: q_\phi(z|x) density over z, p(z) density over z
+        % assume: z \sim q_\phi(z|x)
+        \begin{align*}
+        \mathbb{E}_{q_\phi(z|x)}\left[\log q_\phi(z|x) - \log p(z)\right]
+          &= E_{q_\phi}[\log q_\phi(z \mid x)] - \mathbb{E}\big[\log p(z)\big] \\
+          &= \operatorname{KL}(q_\phi(z|x) \| p(z))
+        \end{align*}""") == [Verdict.PROVED] * 2
+    # a sign slip in the same chain is not proved
+    assert check_text(r"""
+        % assume: q_\phi(z|x) density over z, p(z) density over z
+        \begin{align*}
+        \mathbb{E}_{q_\phi(z|x)}[\log q_\phi(z|x) - \log p(z)]
+          &= \mathbb{E}_{z \sim q_\phi(z \vert x)}[\log q_\phi(z|x) + \log p(z)]
+        \end{align*}""") != [Verdict.PROVED]
+
+
+def test_an_expectation_needs_a_law() -> None:
+    with pytest.raises(ParseError, match="E_{q}: q is not a declared density"):
+        read_latex("\\begin{align*} \\mathbb{E}_q[z] &= 0 \\end{align*}")
+    with pytest.raises(ParseError, match="without a law"):
+        read_latex("\\begin{align*} \\mathbb{E}[z] &= 0 \\end{align*}")
+
+
+def test_a_law_named_by_its_density() -> None:
+    assert check_text(r"""
+        % assume: p, q densities over x
+        % assume: P has density p, Q has density q
+        \begin{align*}
+        D_{\mathrm{KL}}\left(P \middle\| Q\right)
+          &= \mathbb{E}_{P}\left[\log p(x) - \log q(x)\right]
+        \end{align*}""") == [Verdict.PROVED]

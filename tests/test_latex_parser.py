@@ -114,7 +114,7 @@ def test_relations_and_chains() -> None:
     ("a +\n  * b", 2, 3, "expected an expression, found '*'"),
     (r"\frac{a}{b", 1, 11, "expected '}'"),
     (r"\int_0^1 x^2", 1, 13, "expected d<variable>"),
-    (r"\mathbb{E}[x]", 1, 11, "expected a subscript z \\sim q"),
+    (r"\mathbb{E}[x]", 1, 1, "E[...] without a law: declare one"),
     (r"a = b c)", 1, 8, "expected an operator, a relation or the end"),
     (r"D_{KL}(p, q)", 1, 9, r"expected \| between the two distributions"),
 ])

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
-from derive.notation.reader import Context, ParseError, parse_chain, parse_latex
+from derive.notation.reader import Context, ParseError, finite_set_size, parse_chain, parse_latex
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -74,7 +75,7 @@ class _Header:
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
-                      dict(self.ctx.densities))
+                      dict(self.ctx.densities), laws=dict(self.ctx.laws))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        dict(self.sums))
@@ -255,6 +256,9 @@ _NAMES = r"((?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+)"
 
 def _declare(item: str, h: _Header, line: int, col: int) -> None:
     """One `% assume:` item (see the module docstring for the grammar)."""
+    for form in _FORMS:
+        if form(item, h, line, col):
+            return
     m = re.fullmatch(_NAMES + r"\s+(distributions?|densit(?:y|ies))"
                      r"(?:\s+over\s+(.+))?", item)
     if m:
@@ -302,6 +306,86 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
                          line, col)
     _relation(h, rel, line, col)
+
+
+def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
+    """`q_\\phi(z|x) density over z`, `p(x|z), p(z) densities`: a (conditional) density,
+    positive and integrating to 1 over its variable for every value of the others."""
+    m = re.fullmatch(r"(.+?)\s+densit(?:y|ies)(?:\s+over\s+(.+))?", item)
+    if not m or not re.search(r"[(_]", m.group(1)):
+        return False
+    over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
+    for head, c in _split_items(m.group(1)):
+        short = head.split("(")[0].strip()
+        got = parse_latex(head, h.ctx, line=line, column=col + c)
+        name = str(parse_latex(short, h.ctx, line=line, column=col + c))
+        if isinstance(got, AppliedUndef):
+            key, args = got.func.__name__, got.args
+        elif isinstance(got, sp.Symbol):
+            key, args = got.name, ()
+        else:
+            raise ParseError(f"expected a density such as q_\\phi(z|x), found {head.strip()}",
+                             line, col + c)
+        x = over if over is not None else (args[0] if len(args) == 1 else None)
+        if not isinstance(x, sp.Symbol):
+            raise ParseError(f"{head.strip()}: say which variable it is a density of "
+                             f"(`density over z`)", line, col + c)
+        f = sp.Function(key, positive=True)
+        d = Density(f, x)
+        for n in {key, name}:
+            h.ctx.names[n] = f
+            h.ctx.densities[n] = d
+        h.densities.append(d)
+    return True
+
+
+def _law(item: str, h: _Header, line: int, col: int) -> bool:
+    """`z \\sim q(z|x)`, `x \\sim p`: the law E[...] without a subscript averages over."""
+    m = re.fullmatch(r"\s*(\\?[A-Za-z]+(?:_\{?\w+\}?)?)\s*\\sim\s*(.+?)\s*", item)
+    if not m:
+        return False
+    z = parse_latex(m.group(1), h.ctx, line=line, column=col)
+    if not isinstance(z, sp.Symbol):
+        raise ParseError("expected a variable before \\sim", line, col)
+    from derive.notation.reader import parse_law
+
+    h.ctx.laws[z.name] = (z, parse_law(m.group(2), z, h.ctx, line=line, column=col))
+    return True
+
+
+def _has_density(item: str, h: _Header, line: int, col: int) -> bool:
+    """`P has density p`, `Q has pmf q`: a law named by its density (KL(P || Q), E_P)."""
+    m = re.fullmatch(r"\s*(\w+)\s+has\s+(?:density|pmf|distribution)\s+(\w+)\s*", item)
+    if not m:
+        return False
+    big, small = m.groups()
+    if small in h.ctx.densities:
+        h.ctx.densities[big] = h.ctx.densities[small]
+        h.ctx.names[big] = h.ctx.densities[small].function
+    elif small in h.ctx.distributions:
+        h.ctx.distributions[big] = h.ctx.distributions[small]
+        h.ctx.names[big] = h.ctx.distributions[small].base
+    else:
+        raise ParseError(f"{small} is not declared yet: declare it first (% assume: {small} "
+                         f"density over x)", line, col)
+    return True
+
+
+def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
+    """`p, q distributions over x \\in \\mathcal{X}`: a finite set of |X| outcomes,
+    enumerated 1..|X|; `\\sum_x` and `\\sum_{x \\in \\mathcal{X}}` run over it."""
+    m = re.fullmatch(_NAMES + r"\s+distributions?\s+over\s+(\\?\w+)\s*\\in\s*(.+?)\s*", item)
+    if not m:
+        return False
+    i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
+    h.ctx.names[i.name] = i
+    size = finite_set_size(m.group(3).strip(), h.ctx)
+    for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+        _distribution(h, n, i, size, positive=True, total="one")
+    return True
+
+
+_FORMS = (_density_heads, _law, _has_density, _finite_set)
 
 
 def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positive: bool,

@@ -60,6 +60,9 @@ NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may na
 # Words that stand for the step's reason where they appear: after a row's last expression.
 REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
            r"\mbox", r"\textit", r"\textnormal"}
+# Spellings of one symbol: each is read as the one on the right.
+ALIASES = {r"\vert": "|", r"\Vert": r"\|", r"\lbrack": "[", r"\rbrack": "]", r"\colon": ":",
+           r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\leq": r"\le", r"\geq": r"\ge"}
 # Relations the checker cannot prove: an error that says why, never a silent skip.
 UNCHECKED_RELATIONS = {
     r"\approx": "\\approx is an approximation: it cannot be proved (write = or an inequality)",
@@ -116,7 +119,9 @@ def tokenize(text: str, *, line: int = 1, column: int = 1) -> list[Token]:
         tok = m.group()
         kind = ("cmd" if tok.startswith("\\") else "letter" if tok.isalpha()
                 else "number" if tok[0].isdigit() or tok[0] == "." and len(tok) > 1 else "char")
-        out.append(Token(kind, tok, ln, col0 + pos - start_of_line + 1))
+        tok = ALIASES.get(tok, tok)
+        out.append(Token(kind if tok[0] == "\\" or kind != "cmd" else "char", tok, ln,
+                         col0 + pos - start_of_line + 1))
         pos = m.end()
     out.append(Token("end", "", ln, col0 + pos - start_of_line + 1))
     # `{}` (as in SymPy's `{}={}`) is empty: drop it.
@@ -139,6 +144,8 @@ class Context:
     densities: dict[str, Density] = field(default_factory=dict)
     readings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, how)
     reasons: list[tuple[int, int, str]] = field(default_factory=list)  # words kept as reasons
+    laws: dict[str, tuple[sp.Symbol, sp.Basic]] = field(default_factory=dict)  # z ~ q(z)
+    sets: dict[str, sp.Symbol] = field(default_factory=dict)  # finite set name -> its size
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -337,6 +344,8 @@ class _Parser:
                 if self.at("*"):
                     self.next()
                 self.reason(t, f"({self.raw_text().strip()})")
+            elif t.text in (".", ",", ";") and self.peek(1).kind == "end":
+                self.next()  # punctuation closing the sentence the display is part of
             elif t.text in REASONS and self.word_ahead() is not None and \
                     not self.is_word_expression(t.text, self.word_ahead()):
                 self.next()
@@ -526,6 +535,12 @@ class _Parser:
                 raise self.fail("a variable after \\nabla_", t)
             return sp.Derivative(self.power(), v)
         if c == r"\mathbb":
+            k = self.k
+            self.next()
+            word = self.raw_group()  # \mathbb{KL}(p || q), \mathbb{H}[p]
+            if word in ("KL", "H"):
+                return self.kl(t) if word == "KL" else self.entropy(t)
+            self.k = k
             return self.expectation()
         if c in WORD_COMMANDS:
             return self.word_command(t)
@@ -562,6 +577,8 @@ class _Parser:
             return self.function_call(t, word)
         if word == "KL":
             return self.kl(t)
+        if word == "E" and "E" not in self.ctx.names:
+            return self.expectation_after(t)
         if word == "H" and self.open_paren():
             return self.entropy(t)
         got = self.ctx.names.get(word)
@@ -593,6 +610,10 @@ class _Parser:
             return self.kl(t)
         if word == "H" and self.open_paren() and "H" not in self.ctx.names:
             return self.entropy(t)
+        if word == "E" and "E" not in self.ctx.names and (self.at("_") or
+                                                          self.open_paren() == "]" or
+                                                          self.open_paren() == r"\right]"):
+            return self.expectation_after(t)
         if word == "e" and "e" not in self.ctx.names:
             return self.after_name(sp.E, None)
         return self.name_tail(word)
@@ -617,6 +638,10 @@ class _Parser:
             obj = base[sub[1]]
             return obj if power is None else obj**power
         full = word if sub is None else f"{word}_{sub}"
+        if full in self.ctx.distributions and self.at("("):  # p(x) is the entry p_x
+            d = self.ctx.distributions[full]
+            entry = d.base[self.delimited(self.expr)]
+            return entry if power is None else entry**power
         if self.is_application(full, word):
             applied = self.application(full)
             return applied if power is None else applied**power
@@ -883,8 +908,11 @@ class _Parser:
                     if self.at("="):
                         self.next()
                         var, lo = first, self.expr()
-                    elif self.at(r"\in"):
-                        raise self.fail("i=1 (sums over sets are not supported)")
+                    elif self.at(r"\in"):  # x \in \mathcal{X}: the finite set's 1..|X|
+                        self.next()
+                        tokens = self.set_name()
+                        var, lo = first, sp.S.One
+                        hi = finite_set_size(tokens, self.ctx)
                     else:
                         var, lo = (first, None) if isinstance(first, sp.Symbol) else (None, first)
                     self.expect("}")
@@ -894,6 +922,15 @@ class _Parser:
             else:
                 hi = self.group()
         return var, lo, hi
+
+    def set_name(self) -> str:
+        """\\mathcal{X}, X, I: the name of a finite set after \\in."""
+        t = self.next()
+        if t.text in (r"\mathcal", r"\mathbb", r"\mathscr", r"\mathsf"):
+            return self.raw_group()
+        if t.kind == "letter":
+            return t.text
+        raise self.fail("a finite set such as \\mathcal{X}", t)
 
     def big_sum(self) -> sp.Expr:
         t = self.next()
@@ -943,35 +980,96 @@ class _Parser:
         return sp.Integral(body, (v, lo, hi))
 
     def expectation(self) -> sp.Expr:
-        """\\mathbb{E}_{z \\sim law}[f] with law N(m, v), q, q(z) or a declared density."""
+        """\\mathbb{E}: see `expectation_after`."""
         t = self.next()
         if self.raw_group() != "E":
-            raise self.fail("\\mathbb{E}", t)
-        if not self.at("_"):
-            raise self.fail("a subscript z \\sim q: \\mathbb{E}_{z \\sim q}[...]")
-        self.next()
-        self.expect("{", "'{' after \\mathbb{E}_")
-        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
-        if not all(isinstance(v, sp.Symbol) for v in z):
-            raise self.fail("a variable before \\sim", t)
-        z = z[0] if len(z) == 1 else tuple(z)
-        self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
-        law = self.law(z)
-        self.expect("}")
-        if not self.open_paren():
-            raise self.fail("[ or ( after \\mathbb{E}_{...}")
-        zs = list(z) if isinstance(z, tuple) else [z]
-        self.bound += zs
+            raise ParseError("\\mathbb{...} is read only as \\mathbb{E}", t.line, t.column)
+        return self.expectation_after(t)
+
+    def expectation_after(self, t: Token) -> sp.Expr:
+        """E after its name: `_{z \\sim law}`, `_{q(z|x)}`, `_q` (a declared density), or no
+        subscript (the law declared by `% assume: z \\sim q(z)`); then `[f]`, `(f)`, or an
+        unbraced argument (the juxtaposed factors, as for \\log)."""
+        z, law = None, None
+        if self.at("_"):
+            self.next()
+            if self.at("{") and self.sim_in_group():
+                self.next()
+                z, law = self.variable_and_law(t)
+                self.expect("}")
+            else:
+                z, law = self.law_by_name(t)
+        zs = [] if z is None else list(z) if isinstance(z, tuple) else [z]
+        declared = [v for v, _ in self.ctx.laws.values()] if z is None else []
+        self.bound += zs + declared
         try:
-            body = self.delimited(self.expr)
+            body = self.delimited(self.expr) if self.open_paren() else \
+                self.unbraced_argument(t, "E")
         finally:
-            del self.bound[len(self.bound) - len(zs):]
+            del self.bound[len(self.bound) - len(zs) - len(declared):]
+        if z is None:
+            z, law = self.declared_law(body, t)
         from derive.engine.expectation import Expectation
 
         try:
             return Expectation(body, z, law)
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
+
+    def sim_in_group(self) -> bool:
+        depth, k = 0, 0
+        while True:
+            tok = self.peek(k)
+            if tok.kind == "end":
+                return False
+            depth += (tok.text == "{") - (tok.text == "}")
+            if depth == 0:
+                return False
+            if depth == 1 and tok.text == r"\sim":
+                return True
+            k += 1
+
+    def variable_and_law(self, t: Token) -> tuple[sp.Symbol | tuple, sp.Basic]:
+        """z \\sim law, (z_1, z_2) \\sim N(..) \\otimes N(..)."""
+        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if not all(isinstance(v, sp.Symbol) for v in z):
+            raise self.fail("a variable before \\sim", t)
+        z = z[0] if len(z) == 1 else tuple(z)
+        self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
+        return z, self.law(z)
+
+    def law_by_name(self, t: Token) -> tuple[sp.Symbol, sp.Basic]:
+        """E_{q(z|x)}, E_{q_\\phi}, E_p: a density applied to its variable, or a declared one."""
+        if self.at("{"):
+            self.next()
+            e = self.power()
+            self.expect("}")
+        else:
+            tok = self.next()
+            e = self.ctx.names.get(tok.text) if tok.kind == "letter" else None
+            if e is None:
+                e = sp.Symbol(tok.text[1:] if tok.kind == "cmd" else tok.text)
+        if isinstance(e, AppliedUndef) and all(isinstance(v, sp.Symbol) for v in e.args):
+            return (e.args[0] if len(e.args) == 1 else tuple(e.args)), e
+        name = e.__name__ if isinstance(e, UndefinedFunction) else str(e)
+        d = self.ctx.densities.get(name)
+        if d is None:
+            raise ParseError(f"E_{{{name}}}: {name} is not a declared density (declare it: "
+                             f"% assume: {name} density over z)", t.line, t.column)
+        self.reading(t, f"E_{name} as E over {d.variable} ~ {d.function}({d.variable})")
+        return d.variable, d.function(d.variable)
+
+    def declared_law(self, body: sp.Expr, t: Token) -> tuple[sp.Symbol, sp.Basic]:
+        """E[f] without a subscript: the one declared law whose variable f depends on."""
+        laws = [(v, law) for v, law in self.ctx.laws.values() if body.has(v)]
+        if len(laws) != 1:
+            what = "none" if not laws else ", ".join(str(v) for v, _ in laws)
+            raise ParseError(f"E[...] without a law: declare one (% assume: z \\sim q(z)) or "
+                             f"write E_{{z \\sim q}}[...] (declared laws it uses: {what})",
+                             t.line, t.column)
+        v, law = laws[0]
+        self.reading(t, f"E[...] over {v} ~ {law} (declared)")
+        return v, law
 
     def law(self, z: sp.Symbol | tuple) -> sp.Basic:
         t = self.peek()
@@ -1130,6 +1228,27 @@ def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column:
     if p.peek().kind != "end":
         raise p.fail("an operator, a relation or the end")
     return out
+
+
+def finite_set_size(name: str, ctx: Context) -> sp.Symbol:
+    """|X| for a finite set \\mathcal{X} (or X): a positive integer, one per set name."""
+    word = re.sub(r"\\math\w+\{(\w+)\}|\\(\w+)", lambda m: m.group(1) or m.group(2), name)
+    key = f"|{word}|"
+    size = ctx.names.get(key)
+    if not isinstance(size, sp.Symbol):
+        size = ctx.names[key] = sp.Symbol(key, integer=True, positive=True)
+        ctx.sets[word] = size
+    return size
+
+
+def parse_law(text: str, z: sp.Symbol, ctx: Context, *, line: int = 1, column: int = 1
+              ) -> sp.Basic:
+    """The law of `z` as written after `z \\sim` (a density, q(z|x) or a normal law)."""
+    p = _Parser(tokenize(text, line=line, column=column), ctx)
+    law = p.law(z)
+    if p.peek().kind != "end":
+        raise p.fail("the end of the law")
+    return law
 
 
 def parse_latex(text: str, ctx: Context | None = None, *, line: int = 1,
