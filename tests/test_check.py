@@ -373,3 +373,35 @@ def test_a_law_named_by_its_density() -> None:
         D_{\mathrm{KL}}\left(P \middle\| Q\right)
           &= \mathbb{E}_{P}\left[\log p(x) - \log q(x)\right]
         \end{align*}""") == [Verdict.PROVED]
+
+
+def test_macros_the_file_defines() -> None:
+    text = r"""
+        \newcommand{\KL}[2]{D_{\mathrm{KL}}\left(#1 \,\|\, #2\right)}
+        \def\E{\mathbb{E}}
+        \DeclareMathOperator{\Ent}{H}
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        \KL{p}{q} &= \sum_i p_i \log\frac{p_i}{q_i} \\
+         &= \Ent(p, q) - \Ent(p)
+        \end{align*}"""
+    assert check_text(text) == [Verdict.PROVED] * 2
+    assert Verdict.REFUTED in check_text(text.replace(r"\KL{p}{q}", r"\KL{q}{p}"))
+    with pytest.raises(ParseError, match=r"line 2, column 16: \\x expands without end"):
+        read_latex("\\def\\x{\\x}\n\\begin{align*} \\x &= 1 \\end{align*}")
+
+
+def test_normal_density_inside_an_expression() -> None:
+    text = r"""
+        % assume: \sigma > 0
+        \begin{align*}
+        \log \mathcal{N}(z; \mu, \sigma^2)
+          &= -\frac{1}{2}\log 2\pi\sigma^2 - \frac{(z-\mu)^2}{2\sigma^2} \\
+          &= \log\frac{1}{\sqrt{2\pi}\sigma}\exp\left[-\frac{(z-\mu)^2}{2\sigma^2}\right]
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert chain.readings[0][0] == "N(z; μ, σ²) as exp(-(z - μ)²/(2 σ²)) / sqrt(2 π σ²)"
+    assert check_text(text) == [Verdict.PROVED] * 2
+    # the dropped normaliser (a classic slip) is refuted
+    assert check_text(text.replace(r"-\frac{1}{2}\log 2\pi\sigma^2 ", ""))[0] is Verdict.REFUTED
+    assert check_text(text.replace("z; \\mu", "z \\mid \\mu"))[0] is Verdict.PROVED

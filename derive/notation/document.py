@@ -39,6 +39,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
+from derive.notation import macros
 from derive.notation.reader import Context, ParseError, finite_set_size, parse_chain, parse_latex
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
@@ -75,7 +76,8 @@ class _Header:
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
-                      dict(self.ctx.densities), laws=dict(self.ctx.laws))
+                      dict(self.ctx.densities), laws=dict(self.ctx.laws),
+                      sets=dict(self.ctx.sets), macros=self.ctx.macros)
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        dict(self.sums))
@@ -144,7 +146,9 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
     `names` declares symbols up front (name -> Symbol, IndexedBase or Function), as
     `% assume:` lines would.
     """
-    header = _Header(Context(names=dict(names or {})))
+    header = _Header(Context(names=dict(names or {}), macros=macros.definitions(text)))
+    for a, b in macros.spans(text):  # a definition is not a derivation
+        text = _blank(text, a, b)
     chains: list[ReadChain] = []
     pos = 0
     pending: dict[str, object] = {}

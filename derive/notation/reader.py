@@ -33,6 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.engine.assumptions import Density, Distribution
+from derive.notation.macros import MAX_EXPANSIONS, Macro
 
 RELATIONS = {"=": "=", "<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\leqslant": "<=",
              r"\ge": ">=", r"\geq": ">=", r"\geqslant": ">=", r"\lt": "<", r"\gt": ">"}
@@ -130,6 +131,53 @@ def tokenize(text: str, *, line: int = 1, column: int = 1) -> list[Token]:
             and not (t.text == "}" and k and out[k - 1].text == "{")]
 
 
+def expand(tokens: list[Token], macros: dict[str, Macro]) -> list[Token]:
+    """Tokens with the file's own macros replaced by their bodies (placed at the use)."""
+    out, k, done = [], 0, 0
+    tokens = list(tokens)
+    while k < len(tokens):
+        t = tokens[k]
+        macro = macros.get(t.text[1:]) if t.kind == "cmd" else None
+        if macro is None:
+            out.append(t)
+            k += 1
+            continue
+        done += 1
+        if done > MAX_EXPANSIONS:
+            raise ParseError(f"{t.text} expands without end", t.line, t.column)
+        k += 1
+        args = []
+        for _ in range(macro.arguments):
+            if tokens[k].kind == "end":
+                raise ParseError(f"expected {macro.arguments} arguments for {t.text}",
+                                 t.line, t.column)
+            if tokens[k].text == "{":
+                depth, j = 0, k
+                while True:
+                    depth += (tokens[j].text == "{") - (tokens[j].text == "}")
+                    if depth == 0 or tokens[j].kind == "end":
+                        break
+                    j += 1
+                args.append(tokens[k:j + 1])
+                k = j + 1
+            else:
+                args.append([tokens[k]])
+                k += 1
+        body = [Token(b.kind, b.text, t.line, t.column)
+                for b in tokenize(macro.body)[:-1]]
+        filled: list[Token] = []
+        j = 0
+        while j < len(body):
+            if body[j].text == "#" and j + 1 < len(body) and body[j + 1].kind == "number":
+                filled += args[int(body[j + 1].text[0]) - 1]
+                j += 2
+            else:
+                filled.append(body[j])
+                j += 1
+        tokens[k:k] = filled  # expanded again: macros may use macros
+    return out
+
+
 @dataclass
 class Context:
     """Names seen so far (one SymPy object per name) and the declared distributions/densities.
@@ -146,6 +194,7 @@ class Context:
     reasons: list[tuple[int, int, str]] = field(default_factory=list)  # words kept as reasons
     laws: dict[str, tuple[sp.Symbol, sp.Basic]] = field(default_factory=dict)  # z ~ q(z)
     sets: dict[str, sp.Symbol] = field(default_factory=dict)  # finite set name -> its size
+    macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -193,6 +242,8 @@ class Context:
 
 class _Parser:
     def __init__(self, tokens: list[Token], ctx: Context) -> None:
+        if ctx.macros:
+            tokens = expand(tokens, ctx.macros)
         self.toks, self.k, self.ctx = tokens, 0, ctx
         self.bound: list[sp.Symbol] = []  # variables of enclosing sums/integrals/expectations
         self.integrals = 0  # depth of enclosing integrals (a `d x` ends the innermost)
@@ -546,10 +597,13 @@ class _Parser:
             return self.word_command(t)
         if c == r"\mathcal":
             self.next()
-            if self.raw_group() == "N":
-                raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
-                                 "E_{z \\sim N(...)}", t.line, t.column)
-            raise self.fail("\\mathcal{N}", t)
+            if self.raw_group() != "N":
+                raise self.fail("\\mathcal{N}", t)
+            if self.open_paren() and self.density_arguments_ahead():
+                return self.normal_density(t)
+            raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
+                             "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
+                             t.line, t.column)
         if c == r"\infty":
             self.next()
             return sp.oo
@@ -1109,6 +1163,36 @@ class _Parser:
         if isinstance(e, AppliedUndef):
             return e
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
+
+    def density_arguments_ahead(self) -> bool:
+        """N(z; m, v) or N(z | m, v): a `;` or a bar at the top level of the brackets."""
+        depth, k = 0, 0
+        while True:
+            tok = self.peek(k)
+            if tok.kind == "end":
+                return False
+            depth += tok.text in ("(", "[", "{", r"\left")
+            depth -= tok.text in (")", "]", "}", r"\right")
+            if depth == 0 and k:
+                return False
+            if depth == 1 and tok.text in (";", "|", r"\mid"):
+                return True
+            k += 1 + (tok.text in (r"\left", r"\right"))
+
+    def normal_density(self, t: Token) -> sp.Expr:
+        """N(z; m, v): the normal density exp(-(z - m)^2 / (2 v)) / sqrt(2 pi v), written out."""
+        def inside() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+            z = self.expr()
+            if not self.at(";", "|", r"\mid"):
+                raise self.fail("; or | after the variable of N(z; mean, variance)")
+            self.next()
+            return (z, *self.two_args())
+
+        z, m, v = self.delimited(inside)
+        out = sp.exp(-(z - m)**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+        z, m, v = shown(z), shown(m), shown(v)
+        self.reading(t, f"N({z}; {m}, {v}) as exp(-({z} - {m})²/(2 {v})) / sqrt(2 π {v})")
+        return out
 
     def two_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
