@@ -2,9 +2,10 @@
 `\\DeclareMathOperator`.
 
 A derivation copied from lecture notes uses the notes' own macros
-(`\\newcommand{\\KL}{D_{\\mathrm{KL}}}`, `\\def\\E{\\mathbb{E}}`). The reader expands them token by token before parsing, so an error
-inside an expansion points at the macro's use in the file. Arguments `#1`..`#9` are read as
-TeX does: a `{group}` or a single token each; optional arguments (`[default]`) are not read.
+(`\\newcommand{\\KL}{D_{\\mathrm{KL}}}`, `\\def\\E{\\mathbb{E}}`). The reader expands them
+token by token before parsing, so an error inside an expansion points at the macro's use in
+the file. Arguments `#1`..`#9` are read as TeX does: a `{group}` or a single token each;
+optional arguments (`[default]`) are not read.
 
 >>> defs = definitions(r"\\newcommand{\\sq}[1]{{#1}^2} \\def\\half{\\frac12}")
 >>> sorted(defs), defs["sq"].arguments, defs["half"].body
