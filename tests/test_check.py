@@ -139,7 +139,7 @@ def test_header_grammar() -> None:
     ("\\begin{align*}\na &= \\frac{b\n\\end{align*}", 3, 1, "expected '}'"),
     ("% assume: p_i > \n\\begin{align*} a = a \\end{align*}", 1, 16, "expected an expression"),
     ("\\begin{align*}\na + b\n\\end{align*}", 1, 15, "at least one relation"),
-    ("\\begin{align*}\na &= b \\\\\n c &= d\n\\end{align*}", 3, 2, "expected a relation"),
+    ("\\begin{align*}\na + b \\\\\n c &= d\n\\end{align*}", 3, 2, "expected a relation"),
     ("no chain here", 1, 14, "expected a chain"),
     ("\\begin{align*} a = b", 1, 1, "expected \\end{align*}"),
     ("\\begin{align*} a &\\le b \\\\ &\\ge c \\end{align*}", 1, 29, "cannot mix"),
@@ -405,3 +405,18 @@ def test_normal_density_inside_an_expression() -> None:
     # the dropped normaliser (a classic slip) is refuted
     assert check_text(text.replace(r"-\frac{1}{2}\log 2\pi\sigma^2 ", ""))[0] is Verdict.REFUTED
     assert check_text(text.replace("z; \\mu", "z \\mid \\mu"))[0] is Verdict.PROVED
+
+
+def test_several_left_hand_sides_in_one_block_are_several_chains() -> None:
+    text = textwrap.dedent(r"""
+        % assume: a > 0, b > 0
+        \begin{align*}
+        \log ab &= \log a + \log b \\
+        \therefore\ \log a^2 &= 2 \log a \nonumber \\
+          &= \log a + \log b \label{eq:wrong}
+        \end{align*}""")
+    chains = read_latex(text)
+    assert [c.lines for c in chains] == [[4], [5, 6]]
+    verdicts = [[s.verdict for s in c.derivation.check().steps] for c in chains]
+    assert verdicts == [[Verdict.PROVED], [Verdict.PROVED, Verdict.REFUTED]]
+    assert chains[1].reasons[0] == ["therefore"]

@@ -73,6 +73,8 @@ class _Header:
     rules: list[Rule] = field(default_factory=list)
     # sum_i w_i = 1 declared, entries' sign not (yet): a rule only, never a distribution
     sums: dict[str, tuple[sp.Symbol, sp.Expr, str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # P has density p
+    notes: list[str] = field(default_factory=list)  # declarations recorded as words
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
@@ -80,7 +82,7 @@ class _Header:
                       sets=dict(self.ctx.sets), macros=self.ctx.macros)
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
-                       dict(self.sums))
+                       dict(self.sums), dict(self.aliases), list(self.notes))
 
     def assumptions(self) -> Assumptions:
         """What was declared, and only that: a sum whose entries have no declared sign is the
@@ -166,7 +168,7 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
         if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement,
             pending["statement_span"] = (m.end(), end)  # read after the Assuming: items
         else:
-            chains.append(_chain(text, m.end(), end, local, pending))
+            chains += _chain(text, m.end(), end, local, pending)
             pending = {}
         pos = end + len(end_tag)
     if not chains:
@@ -198,6 +200,7 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
                 lead = len(item) - len(item.lstrip())
                 try:
                     _declare(item.strip(), header, line, col + c + lead)
+                    _sync_aliases(header)
                 except ParseError:
                     raise
                 except ValueError as exc:  # e.g. a distribution over 1..0
@@ -305,7 +308,14 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
-    rel = parse_latex(item, h.ctx, line=line, column=col)
+    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
+    if named:  # \text{ELBO} = ...: the definition of a named quantity
+        h.ctx.symbol(named.group(1))
+    h.ctx.bound = _latent(h)
+    try:
+        rel = parse_latex(item, h.ctx, line=line, column=col)
+    finally:
+        h.ctx.bound = []
     if not isinstance(rel, sp.Rel):
         raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
                          line, col)
@@ -363,16 +373,43 @@ def _has_density(item: str, h: _Header, line: int, col: int) -> bool:
     if not m:
         return False
     big, small = m.groups()
-    if small in h.ctx.densities:
-        h.ctx.densities[big] = h.ctx.densities[small]
-        h.ctx.names[big] = h.ctx.densities[small].function
-    elif small in h.ctx.distributions:
-        h.ctx.distributions[big] = h.ctx.distributions[small]
-        h.ctx.names[big] = h.ctx.distributions[small].base
-    else:
-        raise ParseError(f"{small} is not declared yet: declare it first (% assume: {small} "
-                         f"density over x)", line, col)
+    h.aliases[big] = small  # resolved when p is declared (before or after this line)
+    _sync_aliases(h)
     return True
+
+
+def _sync_aliases(h: _Header) -> None:
+    """P has density p: P names whatever p is declared as (a density or a distribution)."""
+    for big, small in h.aliases.items():
+        if small in h.ctx.densities:
+            h.ctx.densities[big] = h.ctx.densities[small]
+            h.ctx.names[big] = h.ctx.densities[small].function
+        elif small in h.ctx.distributions:
+            h.ctx.distributions[big] = h.ctx.distributions[small]
+            h.ctx.names[big] = h.ctx.distributions[small].base
+
+
+def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
+    """`c constant`, `\\mu, \\sigma depend on \\theta`, `f does not depend on \\theta`,
+    `\\mathbf{z} \\in \\mathbb{R}^J`: recorded and shown; the dependence rules for
+    \\nabla_\\theta are the engine's (issue 13, class 2)."""
+    m = re.fullmatch(r"\s*(.+?)\s+(constants?|depends? on\s+.+|does not depend on\s+.+|"
+                     r"do not depend on\s+.+)\s*", item)
+    if m and not re.search(r"densit|distribution", m.group(2)):
+        for name, c in _split_items(m.group(1)):
+            parse_latex(name, h.ctx, line=line, column=col + c)
+        h.notes.append(item.strip())
+        return True
+    m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\mathbb\{R\}(?:\^\{?(\w+)\}?)?\s*", item)
+    if m:
+        v = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        if not isinstance(v, sp.Symbol):
+            raise ParseError("expected a variable before \\in \\mathbb{R}", line, col)
+        if m.group(2):
+            h.ctx.vectors.add(v.name)
+        h.notes.append(item.strip())
+        return True
+    return False
 
 
 def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
@@ -389,7 +426,16 @@ def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _finite_set)
+_FORMS = (_density_heads, _law, _has_density, _finite_set, _words_about)
+
+
+def _latent(h: _Header) -> list[sp.Symbol]:
+    """The variables a header equation binds, as an expectation over them would in a chain:
+    those of declared laws (z \\sim q) and of unconditional densities (p(z) density over z).
+    So p(x|z) in `p(x, z) = p(x|z) p(z)` is the same function of z as under E_{z ~ q}."""
+    out = [v for v, _ in h.ctx.laws.values()]
+    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n]
+    return list(dict.fromkeys(out))
 
 
 def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positive: bool,
@@ -447,6 +493,10 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         if isinstance(lhs, sp.Indexed):
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
+        elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
+                and len(set(lhs.args)) == len(lhs.args):  # p(x, z) = ...: for every x, z
+            wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
+            old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
         return
     h.facts.append(rel)
@@ -481,9 +531,10 @@ def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
 
 
 def _rows(text: str, start: int, end: int, header: _Header
-          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]]]:
-    """The chain in text[start:end]: its first expression and (op, expr, line, column)
-    per step."""
+          ) -> list[tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]], tuple[int, int]]]:
+    """The chains in text[start:end]: each its first expression, (op, expr, line, column)
+    per step, and where it starts. A row with its own left-hand side (not + or -) after a
+    step starts a new chain (several left-hand sides, or a restatement row, in one block)."""
     body = text
     for m in reversed(list(_DROP.finditer(text, start, end))):
         body = _blank(body, m.start(), _close_brace(body, m.end()))
@@ -500,14 +551,19 @@ def _rows(text: str, start: int, end: int, header: _Header
     rows.append((last, end))
     exprs: list[sp.Expr] = []
     steps: list[tuple[str, sp.Expr, int]] = []
+    segments = []
+    begin = _line_col(text, start)
     for a, b in rows:
         chunk = body[a:b].replace("&", " ")
         if not chunk.strip():
             continue
         line, col = _line_col(text, a)
         got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+        lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
+        if got[0] is not None and steps and not lead.startswith(("+", "-")):
+            segments.append((exprs[0], steps, begin))  # a new left-hand side
+            exprs, steps, begin = [], [], (line, col)
         if got[0] is not None:
-            lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
             if exprs and not lead.startswith(("+", "-")):
                 raise ParseError("expected a relation at the start of this row (=, \\le, ...)",
                                  *_line_col(text, a + len(chunk) - len(chunk.lstrip())))
@@ -527,21 +583,36 @@ def _rows(text: str, start: int, end: int, header: _Header
     if not steps:
         raise ParseError("expected a chain with at least one relation",
                          *_line_col(text, start))
-    return exprs[0], steps
+    return [*segments, (exprs[0], steps, begin)]
 
 
-def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
-    """One environment's chain, as a Derivation with each step's line."""
+def _chain(text: str, start: int, end: int, header: _Header, pending: dict
+           ) -> list[ReadChain]:
+    """One environment's chains (usually one), as Derivations with each step's line."""
     if "statement_span" in pending:
         a, b = pending["statement_span"]
-        lhs, got = _rows(text, a, b, header)
+        ((lhs, got, _),) = _rows(text, a, b, header)[:1]
         if len(got) != 1:
             raise ParseError("expected one relation in the statement", *_line_col(text, a))
         pending["statement_rel"] = _REL[got[0][0]](lhs, got[0][1], evaluate=False)
     seen_readings, seen_reasons = len(header.ctx.readings), len(header.ctx.reasons)
-    first, steps = _rows(text, start, end, header)
-    readings = _per_step(steps, header.ctx.readings[seen_readings:])
-    reasons = _per_step(steps, header.ctx.reasons[seen_reasons:])
+    segments = _rows(text, start, end, header)
+    readings, reasons = header.ctx.readings[seen_readings:], header.ctx.reasons[seen_reasons:]
+    out = []
+    for k, (first, steps, begin) in enumerate(segments):
+        stop = segments[k + 1][2] if k + 1 < len(segments) else (10**9, 0)
+        mine = [(ln, c, w) for ln, c, w in readings if begin <= (ln, c) < stop]
+        why = [(ln, c, w) for ln, c, w in reasons if begin <= (ln, c) < stop]
+        out.append(_one_chain(text, start, end, header, pending if k == 0 else {},
+                              first, steps, mine, why))
+    return out
+
+
+def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
+               first: sp.Expr, steps: list, readings: list, reasons: list) -> ReadChain:
+    """One chain of an environment, as a Derivation with each step's line."""
+    readings = _per_step(steps, readings)
+    reasons = _per_step(steps, reasons)
     exprs = [first]
     by: dict[int, str] = {}  # line -> `% by:` written on that line
     standalone: list[tuple[int, str]] = []

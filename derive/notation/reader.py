@@ -61,6 +61,11 @@ NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may na
 # Words that stand for the step's reason where they appear: after a row's last expression.
 REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
            r"\mbox", r"\textit", r"\textnormal"}
+# Bold letters are vectors, read under their plain name (see `font_name`).
+FONTS = {r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathbold"}
+# An accented letter is a name of its own: \hat{x} is x_hat.
+ACCENTS = {r"\hat": "hat", r"\tilde": "tilde", r"\bar": "bar", r"\widehat": "hat",
+           r"\widetilde": "tilde", r"\overline": "bar", r"\dot": "dot"}
 # Spellings of one symbol: each is read as the one on the right.
 ALIASES = {r"\vert": "|", r"\Vert": r"\|", r"\lbrack": "[", r"\rbrack": "]", r"\colon": ":",
            r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\leq": r"\le", r"\geq": r"\ge"}
@@ -75,7 +80,7 @@ OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\lan
 # Names conventionally used as indices and sizes (overridden by a declaration).
 INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
 MAX_EXPONENT = 1000
-FUNCTION_LETTERS = set("fghpqr")  # f(x) is an application, c(x) a product
+FUNCTION_LETTERS = set("fghpqrPQ")  # f(x) is an application, c(x) a product
 
 
 class ParseError(ValueError):
@@ -137,7 +142,7 @@ def expand(tokens: list[Token], macros: dict[str, Macro]) -> list[Token]:
     tokens = list(tokens)
     while k < len(tokens):
         t = tokens[k]
-        macro = macros.get(t.text[1:]) if t.kind == "cmd" else None
+        macro = macros.get(t.text[1:]) if t.kind == "cmd" and t.text not in SKIP else None
         if macro is None:
             out.append(t)
             k += 1
@@ -195,6 +200,8 @@ class Context:
     laws: dict[str, tuple[sp.Symbol, sp.Basic]] = field(default_factory=dict)  # z ~ q(z)
     sets: dict[str, sp.Symbol] = field(default_factory=dict)  # finite set name -> its size
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
+    vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
+    bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -245,7 +252,8 @@ class _Parser:
         if ctx.macros:
             tokens = expand(tokens, ctx.macros)
         self.toks, self.k, self.ctx = tokens, 0, ctx
-        self.bound: list[sp.Symbol] = []  # variables of enclosing sums/integrals/expectations
+        # variables of enclosing sums/integrals/expectations (a header binds its latent ones)
+        self.bound: list[sp.Symbol] = list(ctx.bound)
         self.integrals = 0  # depth of enclosing integrals (a `d x` ends the innermost)
 
     # -------------------------------------------------------------- tokens
@@ -511,7 +519,8 @@ class _Parser:
             return False
         if t.text == "d":
             nxt = self.peek(1)
-            return nxt.kind == "letter" or nxt.text[1:] in GREEK | set(VARIANTS)
+            return nxt.kind == "letter" or nxt.text[1:] in GREEK | set(VARIANTS) or \
+                nxt.text in FONTS
         return t.text == r"\mathrm" and self._mathrm_d()
 
     def power(self) -> sp.Expr:
@@ -595,10 +604,17 @@ class _Parser:
             return self.expectation()
         if c in WORD_COMMANDS:
             return self.word_command(t)
+        if c in FONTS:
+            return self.font_name(t)
+        if c in ACCENTS:
+            self.next()
+            inner = self.raw_group()
+            return self.name_tail(f"{inner}_{ACCENTS[c]}")
         if c == r"\mathcal":
             self.next()
-            if self.raw_group() != "N":
-                raise self.fail("\\mathcal{N}", t)
+            letter = self.raw_group()
+            if letter != "N":  # \mathcal{L}: a name of its own
+                return self.name_tail(f"cal{letter}")
             if self.open_paren() and self.density_arguments_ahead():
                 return self.normal_density(t)
             raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
@@ -618,6 +634,25 @@ class _Parser:
         raise ParseError(f"{c} is not in the notation derive check reads (docs/check.md lists "
                          f"what is; a macro of your own needs \\newcommand in the file)",
                          t.line, t.column)
+
+    def font_name(self, t: Token) -> sp.Expr:
+        """\\mathbf{z}, \\boldsymbol{\\mu}: the vector is read under its plain name (z, mu).
+
+        The steps read this way are those where the dimension plays no part (densities of z,
+        expectations over z); a normal density of a vector is refused (its normaliser depends
+        on the dimension)."""
+        self.next()
+        inner = self.group_tokens()
+        if len(inner) != 1 or not (inner[0].kind == "letter" or
+                                   inner[0].text[1:] in GREEK | set(VARIANTS) or
+                                   inner[0].kind == "number"):
+            raise ParseError(f"expected one letter in {t.text}{{...}}", t.line, t.column)
+        tok = inner[0]
+        if tok.kind == "number":
+            return sp.Integer(tok.text)
+        word = VARIANTS.get(tok.text[1:], tok.text[1:]) if tok.kind == "cmd" else tok.text
+        self.ctx.vectors.add(word)
+        return self.name_tail(word)
 
     def word_command(self, t: Token) -> sp.Expr:
         """\\text{log}, \\mathrm{KL}, \\operatorname{log}: an operator; \\mathrm{ELBO}: a name."""
@@ -1189,6 +1224,9 @@ class _Parser:
             return (z, *self.two_args())
 
         z, m, v = self.delimited(inside)
+        if any(str(s) in self.ctx.vectors for s in (z, m, v) if isinstance(s, sp.Symbol)):
+            raise ParseError("a normal density of a vector is not read yet (its normaliser "
+                             "depends on the dimension)", t.line, t.column)
         out = sp.exp(-(z - m)**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
         z, m, v = shown(z), shown(m), shown(v)
         self.reading(t, f"N({z}; {m}, {v}) as exp(-({z} - {m})²/(2 {v})) / sqrt(2 π {v})")
