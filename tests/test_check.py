@@ -145,7 +145,7 @@ def test_header_grammar() -> None:
     ("\\begin{align*}\na &= \\frac{b\n\\end{align*}", 3, 1, "expected '}'"),
     ("% assume: p_i > \n\\begin{align*} a = a \\end{align*}", 1, 16, "expected an expression"),
     ("\\begin{align*}\na + b\n\\end{align*}", 1, 15, "at least one relation"),
-    ("\\begin{align*}\na &= b \\\\\n c &= d\n\\end{align*}", 3, 2, "expected a relation"),
+    ("\\begin{align*}\na + b \\\\\n c &= d\n\\end{align*}", 3, 2, "expected a relation"),
     ("no chain here", 1, 14, "expected a chain"),
     ("\\begin{align*} a = b", 1, 1, "expected \\end{align*}"),
     ("\\begin{align*} a &\\le b \\\\ &\\ge c \\end{align*}", 1, 29, "cannot mix"),
@@ -269,3 +269,160 @@ def test_docs_examples_show_the_real_output(capsys: pytest.CaptureFixture, tmp_p
         printed = got.out if status != 2 else got.err
         assert printed.rstrip("\n") == shown, name
         assert status == {"jensen.tex": 0, "swapped.tex": 1, "gibbs.py": 0, "broken.tex": 2}[name]
+
+
+# ------------------------------------------------------------------ words, reasons, declarations
+def test_text_log_is_the_logarithm_so_the_false_step_is_refuted() -> None:
+    text = ("% assume: a > 0, b > 0\n\\begin{align*}\n"
+            "\\text{log}(a+b) &= \\mathrm{log}(a) + \\operatorname{log}(b)\n\\end{align*}")
+    (chain,) = read_latex(text)
+    assert chain.derivation.check().steps[0].verdict is Verdict.REFUTED
+
+
+def test_reasons_in_the_chain_are_the_steps_justification() -> None:
+    text = textwrap.dedent(r"""
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        -D_{KL}(p \| q) &= \sum_i p_i \log\frac{q_i}{p_i} \quad \text{by definition} \\
+        \intertext{and since log is concave,}
+        &\le \log \sum_i p_i \frac{q_i}{p_i} && \text{(Jensen)} \\
+        &= 0 \because \sum_i q_i = 1
+        \end{align*}""")
+    (chain,) = read_latex(text)
+    assert chain.reasons == [["by definition"], ["and since log is concave,", "(Jensen)"],
+                             ["because \\sum_i q_i = 1"]]
+    steps = chain.derivation.steps
+    assert steps[0].by == "by definition"
+    assert steps[1].justification.startswith("Jensen")  # the reason names the lemma
+    assert [s.verdict for s in chain.derivation.check().steps] == [Verdict.PROVED] * 3
+
+
+JENSEN_STEP = "\\begin{align*}\n\\sum_i w_i \\log x_i &\\le \\log \\sum_i w_i x_i % by: jensen\n" \
+              "\\end{align*}"
+
+
+def test_a_declared_sum_does_not_make_the_entries_nonnegative() -> None:
+    """Issue 13, class 1: false for w = (2, -1); only the declared w_i >= 0 makes it true."""
+    (chain,) = read_latex("% assume: \\sum_{i=1}^{n} w_i = 1, x_i > 0\n" + JENSEN_STEP)
+    assert chain.derivation.assumptions.distributions == ()
+    assert chain.derivation.check().steps[0].verdict is not Verdict.PROVED
+    for header in ("% assume: \\sum_{i=1}^{n} w_i = 1, x_i > 0, w_i \\ge 0\n",
+                   "% assume: w_i \\ge 0, \\sum_{i=1}^{n} w_i = 1, x_i > 0\n"):
+        (chain,) = read_latex(header + JENSEN_STEP)
+        assert chain.derivation.check().steps[0].verdict is Verdict.PROVED, header
+
+
+def test_cli_shows_readings_and_reasons(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    src = tmp_path / "gauss.tex"
+    src.write_text("% assume: \\sigma > 0\n\\begin{align*}\n\\log 2\\pi\\sigma^2 &= "
+                   "\\log 2 + \\log \\pi + 2\\log\\sigma \\quad \\text{(a product)}\n"
+                   "\\end{align*}\n")
+    assert main(["check", str(src)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:3] == ["    reason: (a product)", "    read as: log(2 π σ²)"]
+    assert main(["check", str(src), "--json"]) == 0
+    (step,) = json.loads(capsys.readouterr().out)[0]["steps"]
+    assert step["read_as"] == ["log(2 π σ²)"] and step["reasons"] == ["(a product)"]
+
+
+def check_text(text: str) -> list[Verdict]:
+    (chain,) = read_latex(textwrap.dedent(text))
+    return [s.verdict for s in chain.derivation.check().steps]
+
+
+def test_finite_sets_kl_spellings_and_punctuation() -> None:
+    assert check_text(r"""
+        % assume: p, q distributions over x \in \mathcal{X}
+        \begin{align*}
+        \mathrm{KL}[p\,||\,q] &= \sum_{x\in\mathcal{X}} p(x) \log \frac{p(x)}{q(x)} \\
+        &= \sum_x p_x \log p_x - \sum_x p(x) \log q(x) \\
+        &= -\mathbb{H}[p] + H(p, q).
+        \end{align*}""") == [Verdict.PROVED] * 3
+    # KL is not symmetric: the same chain with the arguments swapped is refuted
+    assert Verdict.REFUTED in check_text(r"""
+        % assume: p, q distributions over x \in \mathcal{X}
+        \begin{align*}
+        \operatorname{KL}(q \| p) &= \sum_{x\in\mathcal{X}} p(x) \log \frac{p(x)}{q(x)},
+        \end{align*}""")
+
+
+def test_expectation_spellings_and_conditional_densities() -> None:
+    assert check_text(r"""
+        % assume: q_\phi(z|x) density over z, p(z) density over z
+        % assume: z \sim q_\phi(z|x)
+        \begin{align*}
+        \mathbb{E}_{q_\phi(z|x)}\left[\log q_\phi(z|x) - \log p(z)\right]
+          &= E_{q_\phi}[\log q_\phi(z \mid x)] - \mathbb{E}\big[\log p(z)\big] \\
+          &= \operatorname{KL}(q_\phi(z|x) \| p(z))
+        \end{align*}""") == [Verdict.PROVED] * 2
+    # a sign slip in the same chain is not proved
+    assert check_text(r"""
+        % assume: q_\phi(z|x) density over z, p(z) density over z
+        \begin{align*}
+        \mathbb{E}_{q_\phi(z|x)}[\log q_\phi(z|x) - \log p(z)]
+          &= \mathbb{E}_{z \sim q_\phi(z \vert x)}[\log q_\phi(z|x) + \log p(z)]
+        \end{align*}""") != [Verdict.PROVED]
+
+
+def test_an_expectation_needs_a_law() -> None:
+    with pytest.raises(ParseError, match="E_{q}: q is not a declared density"):
+        read_latex("\\begin{align*} \\mathbb{E}_q[z] &= 0 \\end{align*}")
+    with pytest.raises(ParseError, match="without a law"):
+        read_latex("\\begin{align*} \\mathbb{E}[z] &= 0 \\end{align*}")
+
+
+def test_a_law_named_by_its_density() -> None:
+    assert check_text(r"""
+        % assume: p, q densities over x
+        % assume: P has density p, Q has density q
+        \begin{align*}
+        D_{\mathrm{KL}}\left(P \middle\| Q\right)
+          &= \mathbb{E}_{P}\left[\log p(x) - \log q(x)\right]
+        \end{align*}""") == [Verdict.PROVED]
+
+
+def test_macros_the_file_defines() -> None:
+    text = r"""
+        \newcommand{\KL}[2]{D_{\mathrm{KL}}\left(#1 \,\|\, #2\right)}
+        \def\E{\mathbb{E}}
+        \DeclareMathOperator{\Ent}{H}
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        \KL{p}{q} &= \sum_i p_i \log\frac{p_i}{q_i} \\
+         &= \Ent(p, q) - \Ent(p)
+        \end{align*}"""
+    assert check_text(text) == [Verdict.PROVED] * 2
+    assert Verdict.REFUTED in check_text(text.replace(r"\KL{p}{q}", r"\KL{q}{p}"))
+    with pytest.raises(ParseError, match=r"line 2, column 16: \\x expands without end"):
+        read_latex("\\def\\x{\\x}\n\\begin{align*} \\x &= 1 \\end{align*}")
+
+
+def test_normal_density_inside_an_expression() -> None:
+    text = r"""
+        % assume: \sigma > 0
+        \begin{align*}
+        \log \mathcal{N}(z; \mu, \sigma^2)
+          &= -\frac{1}{2}\log 2\pi\sigma^2 - \frac{(z-\mu)^2}{2\sigma^2} \\
+          &= \log\frac{1}{\sqrt{2\pi}\sigma}\exp\left[-\frac{(z-\mu)^2}{2\sigma^2}\right]
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert chain.readings[0][0] == "N(z; μ, σ²) as exp(-(z - μ)²/(2 σ²)) / sqrt(2 π σ²)"
+    assert check_text(text) == [Verdict.PROVED] * 2
+    # the dropped normaliser (a classic slip) is refuted
+    assert check_text(text.replace(r"-\frac{1}{2}\log 2\pi\sigma^2 ", ""))[0] is Verdict.REFUTED
+    assert check_text(text.replace("z; \\mu", "z \\mid \\mu"))[0] is Verdict.PROVED
+
+
+def test_several_left_hand_sides_in_one_block_are_several_chains() -> None:
+    text = textwrap.dedent(r"""
+        % assume: a > 0, b > 0
+        \begin{align*}
+        \log ab &= \log a + \log b \\
+        \therefore\ \log a^2 &= 2 \log a \nonumber \\
+          &= \log a + \log b \label{eq:wrong}
+        \end{align*}""")
+    chains = read_latex(text)
+    assert [c.lines for c in chains] == [[4], [5, 6]]
+    verdicts = [[s.verdict for s in c.derivation.check().steps] for c in chains]
+    assert verdicts == [[Verdict.PROVED], [Verdict.PROVED, Verdict.REFUTED]]
+    assert chains[1].reasons[0] == ["therefore"]

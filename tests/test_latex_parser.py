@@ -114,7 +114,7 @@ def test_relations_and_chains() -> None:
     ("a +\n  * b", 2, 3, "expected an expression, found '*'"),
     (r"\frac{a}{b", 1, 11, "expected '}'"),
     (r"\int_0^1 x^2", 1, 13, "expected d<variable>"),
-    (r"\mathbb{E}[x]", 1, 11, "expected a subscript z \\sim q"),
+    (r"\mathbb{E}[x]", 1, 1, "E[...] without a law: declare one"),
     (r"a = b c)", 1, 8, "expected an operator, a relation or the end"),
     (r"D_{KL}(p, q)", 1, 9, r"expected \| between the two distributions"),
 ])
@@ -174,3 +174,59 @@ def test_second_derivative_as_printed():
     s = sp.Symbol("s", real=True)  # undeclared names read as real
     got = parse_latex(r"\frac{d^{2}}{d s^{2}} \log{\left(s \right)}")
     assert got == sp.Derivative(sp.log(s), (s, 2))
+
+
+# ------------------------------------------------------------------ words, reasons, conventions
+@pytest.mark.parametrize("text", [r"\text{log}(x)", r"\mathrm{log}(x)", r"\operatorname{log}(x)",
+                                  r"\operatorname{log} x", r"\mathrm{ln}\,x", r"\log x"])
+def test_log_spelled_as_a_word_is_the_logarithm(text: str) -> None:
+    assert parse_latex(text) == sp.log(x)
+
+
+def test_text_is_never_dropped() -> None:
+    # \text{log}(a+b) = \text{log} a + \text{log} b is a false equation, not (a+b) = a + b
+    rel = parse_latex(r"\text{log}(a+b) = \text{log}(a) + \text{log}(b)")
+    assert rel == sp.Eq(sp.log(a + b), sp.log(a) + sp.log(b))
+    with pytest.raises(ParseError, match=r"column 5: \\text\{if\} is neither an operator"):
+        parse_latex(r"a + \text{if} b")
+    with pytest.raises(ParseError, match=r"found \\text\{foo bar\}"):
+        parse_latex(r"(a \text{foo bar} b)")
+
+
+@pytest.mark.parametrize("text, column, construct", [
+    (r"a + \foo{b}", 5, r"\foo"), (r"\log x \approx x", 8, r"\approx"),
+    (r"\mathrm{Var}(x)", 1, r"\mathrm{Var}(...) is an unknown operator"),
+    (r"a \propto b", 3, r"\propto")])
+def test_unknown_constructs_are_located_errors_that_name_them(text: str, column: int,
+                                                              construct: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_latex(text)
+    assert (info.value.line, info.value.column) == (1, column)
+    assert construct in str(info.value)
+
+
+def test_reasons_inside_the_chain_are_kept() -> None:
+    ctx = Context()
+    exprs, rels = parse_chain(r"a \overset{\text{(i)}}{=} b \quad \text{by Jensen} \tag{3} "
+                              r"\label{eq:x} \because b \ge 0", ctx)
+    assert exprs == [a, b] and [r for r, _ in rels] == ["="]
+    assert [w for _, _, w in ctx.reasons] == ["(i)", "by Jensen", "(3)", "because b \\ge 0"]
+
+
+def test_unbraced_log_argument_runs_over_the_juxtaposed_factors() -> None:
+    sigma, mu = sp.Symbol("sigma", real=True), sp.Symbol("mu", real=True)
+    ctx = Context()
+    assert parse_latex(r"\log 2\pi\sigma^2", ctx) == sp.log(2 * sp.pi * sigma**2)
+    assert [r for _, _, r in ctx.readings] == ["log(2 π σ²)"]
+    got = parse_latex(r"\log\frac{1}{\sqrt{2\pi}\sigma}\exp[-\frac{(x-\mu)^2}{2\sigma^2}]")
+    want = sp.log(sp.exp(-(x - mu)**2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma))
+    assert sp.simplify(got - want) == 0 and isinstance(got, sp.log)
+    # the argument ends at +, \cdot, another logarithm, a relation, a closing bracket
+    assert parse_latex(r"\log 2 x + y") == sp.log(2 * x) + y
+    assert parse_latex(r"\log x \cdot y") == sp.log(x) * y
+    assert parse_latex(r"\log a \log b") == sp.log(a) * sp.log(b)
+    assert parse_latex(r"(\log a b) c") == sp.log(a * b) * sp.Symbol("c", real=True)
+    assert parse_latex(r"\log(a) b") == sp.log(a) * b  # parentheses delimit the argument
+    one = Context()
+    parse_latex(r"\log x^2", one)
+    assert one.readings == []  # a single factor is no convention

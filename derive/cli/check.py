@@ -35,7 +35,9 @@ def _describe_ce(ce: dict) -> str:
 def step_lines(name: str, chain: object, result: object) -> list[str]:
     """One line per step: FILE:LINE: step k (op) verdict: how [; counterexample]."""
     out = []
-    for s, line in zip(result.steps, chain.lines, strict=True):
+    readings = chain.readings or [[] for _ in chain.lines]
+    reasons = chain.reasons or [[] for _ in chain.lines]
+    for s, line, read_as, why in zip(result.steps, chain.lines, readings, reasons, strict=True):
         text = f"{name}:{line}: step {s.index} ({s.step.op}) {s.verdict.value}: " \
                f"{s.outcome.method}"
         if s.outcome.counterexample:
@@ -43,6 +45,8 @@ def step_lines(name: str, chain: object, result: object) -> list[str]:
         if s.outcome.notes and not s.outcome.proved:
             text += f" [{'; '.join(s.outcome.notes)}]"
         out.append(text)
+        out += [f"    reason: {w}" for w in why]
+        out += [f"    read as: {r}" for r in read_as]
     c = result.conclusion
     out.append(f"{name}:{chain.start_line}: chain {chain.derivation.title!r}: "
                f"{result.verdict.value} (conclusion: {c.verdict.value}, {c.method})")
@@ -91,8 +95,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         for chain, result in pairs:
             d = result.as_dict()
             d["file"], d["line"] = str(path), chain.start_line
-            for step, line in zip(d["steps"], chain.lines, strict=True):
+            for k, (step, line) in enumerate(zip(d["steps"], chain.lines, strict=True)):
                 step["line"] = line
+                step["read_as"] = chain.readings[k] if chain.readings else []
+                step["reasons"] = chain.reasons[k] if chain.reasons else []
             out.append(d)
         print(json.dumps(out, indent=2, default=str))
     else:

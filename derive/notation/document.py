@@ -35,14 +35,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
-from derive.notation.reader import Context, ParseError, parse_chain, parse_latex
+from derive.notation import macros
+from derive.notation.reader import Context, ParseError, finite_set_size, parse_chain, parse_latex
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
-_DROP = re.compile(r"\\(?:shortintertext|intertext|stepnote|text|tag|label|mbox|textrm)\s*\{")
+# The notes `derive latex` prints between rows (read back by _step_notes, not as mathematics).
+_DROP = re.compile(r"\\(?:shortintertext|stepnote)\s*\{")
+_INTERTEXT = re.compile(r"\\intertext\s*\{")
 _WORDS = {"real": {"real": True}, "positive": {"positive": True},
           "negative": {"negative": True}, "nonnegative": {"nonnegative": True},
           "integer": {"integer": True}, "natural": {"integer": True, "positive": True}}
@@ -55,6 +59,8 @@ class ReadChain:
     derivation: Derivation
     lines: list[int]  # lines[k] is the line of step k + 1
     start_line: int
+    readings: list[list[str]] = field(default_factory=list)  # conventions used, per step
+    reasons: list[list[str]] = field(default_factory=list)  # words in the chain, per step
 
 
 @dataclass
@@ -66,18 +72,37 @@ class _Header:
     facts: list[sp.Rel] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     constants: list[sp.Symbol] = field(default_factory=list)
+    # sum_i w_i = 1 declared, entries' sign not (yet): a rule only, never a distribution
+    sums: dict[str, tuple[sp.Symbol, sp.Expr, str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # P has density p
+    notes: list[str] = field(default_factory=list)  # declarations recorded as words
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
-                      dict(self.ctx.densities))
+                      dict(self.ctx.densities), laws=dict(self.ctx.laws),
+                      sets=dict(self.ctx.sets), macros=self.ctx.macros)
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
-                       list(self.constants))
+                       list(self.constants), dict(self.sums), dict(self.aliases),
+                       list(self.notes))
 
     def assumptions(self) -> Assumptions:
+        """What was declared, and only that: a sum whose entries have no declared sign is the
+        equation it states (a rewrite), not a distribution (issue 13, class 1)."""
+        rules, facts = list(self.rules), list(self.facts)
+        for name, (i, size, total) in self.sums.items():
+            if name in self.distributions:
+                continue
+            base = self.ctx.names.get(name)
+            base = base if isinstance(base, sp.IndexedBase) else sp.IndexedBase(name, real=True)
+            total_sum = sp.Sum(base[i], (i, 1, size))
+            if total == "one":
+                rules.append(Rule(total_sum, sp.S.One, f"sum_{i} {name}_{i} = 1"))
+            else:
+                facts.append(sp.Le(total_sum, 1))
         return Assumptions(distributions=tuple(self.distributions.values()),
                            densities=tuple(self.densities), intervals=tuple(self.intervals),
-                           facts=tuple(self.facts), rules=tuple(self.rules),
+                           facts=tuple(facts), rules=tuple(rules),
                            constants=tuple(self.constants))
 
 
@@ -126,7 +151,9 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
     `names` declares symbols up front (name -> Symbol, IndexedBase or Function), as
     `% assume:` lines would.
     """
-    header = _Header(Context(names=dict(names or {})))
+    header = _Header(Context(names=dict(names or {}), macros=macros.definitions(text)))
+    for a, b in macros.spans(text):  # a definition is not a derivation
+        text = _blank(text, a, b)
     chains: list[ReadChain] = []
     pos = 0
     pending: dict[str, object] = {}
@@ -144,7 +171,7 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
         if re.search(r"Statement:\s*$", text[pos:m.start()]):  # a long statement,
             pending["statement_span"] = (m.end(), end)  # read after the Assuming: items
         else:
-            chains.append(_chain(text, m.end(), end, local, pending))
+            chains += _chain(text, m.end(), end, local, pending)
             pending = {}
         pos = end + len(end_tag)
     if not chains:
@@ -176,6 +203,7 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
                 lead = len(item) - len(item.lstrip())
                 try:
                     _declare(item.strip(), header, line, col + c + lead)
+                    _sync_aliases(header)
                 except ParseError:
                     raise
                 except ValueError as exc:  # e.g. a distribution over 1..0
@@ -238,6 +266,9 @@ _NAMES = r"((?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+)"
 
 def _declare(item: str, h: _Header, line: int, col: int) -> None:
     """One `% assume:` item (see the module docstring for the grammar)."""
+    for form in _FORMS:
+        if form(item, h, line, col):
+            return
     m = re.fullmatch(_NAMES + r"\s+(distributions?|densit(?:y|ies))"
                      r"(?:\s+over\s+(.+))?", item)
     if m:
@@ -283,11 +314,134 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
-    rel = parse_latex(item, h.ctx, line=line, column=col)
+    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
+    if named:  # \text{ELBO} = ...: the definition of a named quantity
+        h.ctx.symbol(named.group(1))
+    h.ctx.bound = _latent(h)
+    try:
+        rel = parse_latex(item, h.ctx, line=line, column=col)
+    finally:
+        h.ctx.bound = []
     if not isinstance(rel, sp.Rel):
         raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
                          line, col)
     _relation(h, rel, line, col)
+
+
+def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
+    """`q_\\phi(z|x) density over z`, `p(x|z), p(z) densities`: a (conditional) density,
+    positive and integrating to 1 over its variable for every value of the others."""
+    m = re.fullmatch(r"(.+?)\s+densit(?:y|ies)(?:\s+over\s+(.+))?", item)
+    if not m or not re.search(r"[(_]", m.group(1)):
+        return False
+    over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
+    for head, c in _split_items(m.group(1)):
+        short = head.split("(")[0].strip()
+        got = parse_latex(head, h.ctx, line=line, column=col + c)
+        name = str(parse_latex(short, h.ctx, line=line, column=col + c))
+        if isinstance(got, AppliedUndef):
+            key, args = got.func.__name__, got.args
+        elif isinstance(got, sp.Symbol):
+            key, args = got.name, ()
+        else:
+            raise ParseError(f"expected a density such as q_\\phi(z|x), found {head.strip()}",
+                             line, col + c)
+        x = over if over is not None else (args[0] if len(args) == 1 else None)
+        if not isinstance(x, sp.Symbol):
+            raise ParseError(f"{head.strip()}: say which variable it is a density of "
+                             f"(`density over z`)", line, col + c)
+        f = sp.Function(key, positive=True)
+        d = Density(f, x)
+        for n in {key, name}:
+            h.ctx.names[n] = f
+            h.ctx.densities[n] = d
+        h.densities.append(d)
+    return True
+
+
+def _law(item: str, h: _Header, line: int, col: int) -> bool:
+    """`z \\sim q(z|x)`, `x \\sim p`: the law E[...] without a subscript averages over."""
+    m = re.fullmatch(r"\s*(\\?[A-Za-z]+(?:_\{?\w+\}?)?)\s*\\sim\s*(.+?)\s*", item)
+    if not m:
+        return False
+    z = parse_latex(m.group(1), h.ctx, line=line, column=col)
+    if not isinstance(z, sp.Symbol):
+        raise ParseError("expected a variable before \\sim", line, col)
+    from derive.notation.reader import parse_law
+
+    h.ctx.laws[z.name] = (z, parse_law(m.group(2), z, h.ctx, line=line, column=col))
+    return True
+
+
+def _has_density(item: str, h: _Header, line: int, col: int) -> bool:
+    """`P has density p`, `Q has pmf q`: a law named by its density (KL(P || Q), E_P)."""
+    m = re.fullmatch(r"\s*(\w+)\s+has\s+(?:density|pmf|distribution)\s+(\w+)\s*", item)
+    if not m:
+        return False
+    big, small = m.groups()
+    h.aliases[big] = small  # resolved when p is declared (before or after this line)
+    _sync_aliases(h)
+    return True
+
+
+def _sync_aliases(h: _Header) -> None:
+    """P has density p: P names whatever p is declared as (a density or a distribution)."""
+    for big, small in h.aliases.items():
+        if small in h.ctx.densities:
+            h.ctx.densities[big] = h.ctx.densities[small]
+            h.ctx.names[big] = h.ctx.densities[small].function
+        elif small in h.ctx.distributions:
+            h.ctx.distributions[big] = h.ctx.distributions[small]
+            h.ctx.names[big] = h.ctx.distributions[small].base
+
+
+def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
+    """`c constant`, `\\mu, \\sigma depend on \\theta`, `f does not depend on \\theta`,
+    `\\mathbf{z} \\in \\mathbb{R}^J`: recorded and shown; the dependence rules for
+    \\nabla_\\theta are the engine's (issue 13, class 2)."""
+    m = re.fullmatch(r"\s*(.+?)\s+(constants?|depends? on\s+.+|does not depend on\s+.+|"
+                     r"do not depend on\s+.+)\s*", item)
+    if m and not re.search(r"densit|distribution", m.group(2)):
+        for name, c in _split_items(m.group(1)):
+            parse_latex(name, h.ctx, line=line, column=col + c)
+        h.notes.append(item.strip())
+        return True
+    m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\mathbb\{R\}(?:\^\{?(\w+)\}?)?\s*", item)
+    if m:
+        v = parse_latex(m.group(1), h.ctx, line=line, column=col)
+        if not isinstance(v, sp.Symbol):
+            raise ParseError("expected a variable before \\in \\mathbb{R}", line, col)
+        if m.group(2):
+            h.ctx.vectors.add(v.name)
+        h.notes.append(item.strip())
+        return True
+    return False
+
+
+def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
+    """`p, q distributions over x \\in \\mathcal{X}`: a finite set of |X| outcomes,
+    enumerated 1..|X|; `\\sum_x` and `\\sum_{x \\in \\mathcal{X}}` run over it."""
+    m = re.fullmatch(_NAMES + r"\s+distributions?\s+over\s+(\\?\w+)\s*\\in\s*(.+?)\s*", item)
+    if not m:
+        return False
+    i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
+    h.ctx.names[i.name] = i
+    size = finite_set_size(m.group(3).strip(), h.ctx)
+    for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+        _distribution(h, n, i, size, positive=True, total="one")
+    return True
+
+
+_FORMS = (_density_heads, _law, _has_density, _finite_set, _words_about)
+
+
+def _latent(h: _Header) -> list[sp.Symbol]:
+    """The variables a header equation binds, as an expectation over them would in a chain:
+    those of declared laws (z \\sim q) and of unconditional densities (p(z) density over z).
+    So p(x|z) in `p(x, z) = p(x|z) p(z)` is the same function of z as under E_{z ~ q}."""
+    out = [v for v, _ in h.ctx.laws.values()]
+    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n]
+    return list(dict.fromkeys(out))
 
 
 def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positive: bool,
@@ -319,9 +473,9 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         name = lhs.base.name  # entries of a sign; a distribution once its sum is declared
         h.ctx.names[name] = sp.IndexedBase(name, **({"positive": True} if op == ">" else
                                                      {"nonnegative": True}))
-        old = h.distributions.get(name)
-        if old:
-            _distribution(h, name, old.index, old.size, positive=op == ">", total=old.total)
+        if name in h.sums:  # the sum came first: now a distribution, as declared
+            i, size, total = h.sums[name]
+            _distribution(h, name, i, size, positive=op == ">", total=total)
         return
     if isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Indexed) and rhs == 1 \
             and op in ("==", "<="):
@@ -330,9 +484,11 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             raise ParseError("expected a sum from 1: \\sum_{i=1}^{n} p_i = 1", line, col)
         name = lhs.function.base.name
         known = h.ctx.names.get(name)
-        positive = isinstance(known, sp.IndexedBase) and known.assumptions0.get("positive")
-        _distribution(h, name, i, hi, positive=bool(positive),
-                      total="one" if op == "==" else "at_most_one")
+        total = "one" if op == "==" else "at_most_one"
+        h.sums[name] = (i, hi, total)
+        sign = known.assumptions0 if isinstance(known, sp.IndexedBase) else {}
+        if sign.get("positive") or sign.get("nonnegative"):  # entries' sign declared before
+            _distribution(h, name, i, hi, positive=bool(sign.get("positive")), total=total)
         return
     if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
         kw = {">": {"positive": True}, ">=": {"nonnegative": True}, "<": {"negative": True}}
@@ -343,6 +499,10 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         if isinstance(lhs, sp.Indexed):
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
+        elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
+                and len(set(lhs.args)) == len(lhs.args):  # p(x, z) = ...: for every x, z
+            wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
+            old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
         return
     h.facts.append(rel)
@@ -377,12 +537,18 @@ def _generated_item(item: str, h: _Header, line: int, col: int) -> None:
 
 
 def _rows(text: str, start: int, end: int, header: _Header
-          ) -> tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]]]:
-    """The chain in text[start:end]: its first expression and (op, expr, line, column)
-    per step."""
+          ) -> list[tuple[sp.Expr, list[tuple[str, sp.Expr, int, int]], tuple[int, int]]]:
+    """The chains in text[start:end]: each its first expression, (op, expr, line, column)
+    per step, and where it starts. A row with its own left-hand side (not + or -) after a
+    step starts a new chain (several left-hand sides, or a restatement row, in one block)."""
     body = text
     for m in reversed(list(_DROP.finditer(text, start, end))):
         body = _blank(body, m.start(), _close_brace(body, m.end()))
+    for m in reversed(list(_INTERTEXT.finditer(text, start, end))):  # a reason for what follows
+        close = _close_brace(body, m.end())
+        header.ctx.reasons.append((*_line_col(text, m.start()),
+                                   _NEXT + body[m.end():close - 1].strip()))
+        body = _blank(body, m.start(), close)
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
     for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
@@ -391,14 +557,19 @@ def _rows(text: str, start: int, end: int, header: _Header
     rows.append((last, end))
     exprs: list[sp.Expr] = []
     steps: list[tuple[str, sp.Expr, int]] = []
+    segments = []
+    begin = _line_col(text, start)
     for a, b in rows:
         chunk = body[a:b].replace("&", " ")
         if not chunk.strip():
             continue
         line, col = _line_col(text, a)
         got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+        lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
+        if got[0] is not None and steps and not lead.startswith(("+", "-")):
+            segments.append((exprs[0], steps, begin))  # a new left-hand side
+            exprs, steps, begin = [], [], (line, col)
         if got[0] is not None:
-            lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
             if exprs and not lead.startswith(("+", "-")):
                 raise ParseError("expected a relation at the start of this row (=, \\le, ...)",
                                  *_line_col(text, a + len(chunk) - len(chunk.lstrip())))
@@ -418,18 +589,36 @@ def _rows(text: str, start: int, end: int, header: _Header
     if not steps:
         raise ParseError("expected a chain with at least one relation",
                          *_line_col(text, start))
-    return exprs[0], steps
+    return [*segments, (exprs[0], steps, begin)]
 
 
-def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> ReadChain:
-    """One environment's chain, as a Derivation with each step's line."""
+def _chain(text: str, start: int, end: int, header: _Header, pending: dict
+           ) -> list[ReadChain]:
+    """One environment's chains (usually one), as Derivations with each step's line."""
     if "statement_span" in pending:
         a, b = pending["statement_span"]
-        lhs, got = _rows(text, a, b, header)
+        ((lhs, got, _),) = _rows(text, a, b, header)[:1]
         if len(got) != 1:
             raise ParseError("expected one relation in the statement", *_line_col(text, a))
         pending["statement_rel"] = _REL[got[0][0]](lhs, got[0][1], evaluate=False)
-    first, steps = _rows(text, start, end, header)
+    seen_readings, seen_reasons = len(header.ctx.readings), len(header.ctx.reasons)
+    segments = _rows(text, start, end, header)
+    readings, reasons = header.ctx.readings[seen_readings:], header.ctx.reasons[seen_reasons:]
+    out = []
+    for k, (first, steps, begin) in enumerate(segments):
+        stop = segments[k + 1][2] if k + 1 < len(segments) else (10**9, 0)
+        mine = [(ln, c, w) for ln, c, w in readings if begin <= (ln, c) < stop]
+        why = [(ln, c, w) for ln, c, w in reasons if begin <= (ln, c) < stop]
+        out.append(_one_chain(text, start, end, header, pending if k == 0 else {},
+                              first, steps, mine, why))
+    return out
+
+
+def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
+               first: sp.Expr, steps: list, readings: list, reasons: list) -> ReadChain:
+    """One chain of an environment, as a Derivation with each step's line."""
+    readings = _per_step(steps, readings)
+    reasons = _per_step(steps, reasons)
     exprs = [first]
     by: dict[int, str] = {}  # line -> `% by:` written on that line
     standalone: list[tuple[int, str]] = []
@@ -442,7 +631,8 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
     start_line = _line_col(text, start)[0]
     justification = _justifications(steps, by, standalone, pending.get("by_first"))
     notes = _step_notes(text, start, end)
-    justification = [j or notes.get(k, "") for k, j in enumerate(justification, start=1)]
+    justification = [j or notes.get(k, "") or _reason_lemma("; ".join(reasons[k - 1]))
+                     for k, j in enumerate(justification, start=1)]
     made = [Step(op, e, _lemma(j, prev, op, e, header) if j else "(none given)")
             for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
@@ -467,7 +657,35 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict) -> R
         d = Derivation(title, statement, exprs[0], made, header.assumptions())
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
-    return ReadChain(d, [s[2] for s in steps], start_line)
+    return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _per_step(steps: list, marks: list[tuple[int, int, str]]) -> list[list[str]]:
+    """Give each (line, column, text) to its step: the one whose relation comes last before
+    it (the first step for what precedes every relation); an `\\intertext` (marked _NEXT)
+    goes to the first step after it."""
+    out: list[list[str]] = [[] for _ in steps]
+    for line, col, what in marks:
+        if what.startswith(_NEXT):
+            k = next((j for j, s in enumerate(steps) if (s[2], s[3]) > (line, col)), -1)
+            out[k].append(what[len(_NEXT):])
+            continue
+        k = 0
+        for j, (_, _, ln, c) in enumerate(steps):
+            if (ln, c) <= (line, col):
+                k = j
+        out[k].append(what)
+    return out
+
+
+_NEXT = "\x00"  # marks a reason that justifies the step after it
+_REASON_WORDS = (("jensen", "jensen"), ("gibbs", "gibbs"))
+
+
+def _reason_lemma(words: str) -> str:
+    """A reason written in the chain (`\\text{(Jensen)}`): the lemma it names, else the words."""
+    low = words.lower()
+    return next((lemma for key, lemma in _REASON_WORDS if key in low), words)
 
 
 # How `derive latex` names a lemma in a step's note, and the `% by:` key it stands for.

@@ -33,6 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.engine.assumptions import Density, Distribution
+from derive.notation.macros import MAX_EXPANSIONS, Macro
 
 RELATIONS = {"=": "=", "<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\leqslant": "<=",
              r"\ge": ">=", r"\geq": ">=", r"\geqslant": ">=", r"\lt": "<", r"\gt": ">"}
@@ -45,13 +46,41 @@ SKIP = {r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle"
         r"\textstyle", r"\limits", r"\nolimits", r"\fitmath", r"\big", r"\Big", r"\bigg",
         r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\nonumber",
         r"\notag", "~", "&", r"\mathopen", r"\mathclose", r"\middle"}
-FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\sin": sp.sin, r"\cos": sp.cos,
-             r"\tan": sp.tan, r"\tanh": sp.tanh, r"\sinh": sp.sinh, r"\cosh": sp.cosh}
+# Operators by name: `\log`, `\text{log}`, `\mathrm{log}` and `\operatorname{log}` are one operator.
+FUNCTIONS = {"log": sp.log, "ln": sp.log, "exp": sp.exp, "sin": sp.sin, "cos": sp.cos,
+             "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh}
+# An unbraced operator argument (`\log 2\pi\sigma^2`) is the run of juxtaposed factors after
+# it; it ends at +, -, a relation, a closing bracket, \cdot, \times, /, a comma, a
+# differential, a reason in words, or another logarithm (`\log a \log b` is a product).
+ENDS_ARGUMENT = {"log", "ln"}
+# Commands whose argument is a word: an operator or a name (`\mathrm{ELBO}`); in `\text`, an
+# unknown word is a reason (`\text{(Jensen)}`), read only where a reason may stand.
+WORD_COMMANDS = {r"\mathrm", r"\operatorname", r"\text", r"\mathit", r"\textrm", r"\mbox",
+                 r"\textit", r"\mathsf", r"\textnormal"}
+NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may name a quantity
+# Words that stand for the step's reason where they appear: after a row's last expression.
+REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
+           r"\mbox", r"\textit", r"\textnormal"}
+# Bold letters are vectors, read under their plain name (see `font_name`).
+FONTS = {r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathbold"}
+# An accented letter is a name of its own: \hat{x} is x_hat.
+ACCENTS = {r"\hat": "hat", r"\tilde": "tilde", r"\bar": "bar", r"\widehat": "hat",
+           r"\widetilde": "tilde", r"\overline": "bar", r"\dot": "dot"}
+# Spellings of one symbol: each is read as the one on the right.
+ALIASES = {r"\vert": "|", r"\Vert": r"\|", r"\lbrack": "[", r"\rbrack": "]", r"\colon": ":",
+           r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\leq": r"\le", r"\geq": r"\ge"}
+# Relations the checker cannot prove: an error that says why, never a silent skip.
+UNCHECKED_RELATIONS = {
+    r"\approx": "\\approx is an approximation: it cannot be proved (write = or an inequality)",
+    r"\propto": "\\propto is not checked yet (write the constant: p(z|x) = p(x, z) / p(x))",
+    r"\ne": "\\ne is not checked (a chain's steps are =, <, <=, >, >=)",
+    r"\neq": "\\neq is not checked (a chain's steps are =, <, <=, >, >=)",
+    r"\sim": "\\sim between expressions is not checked (it declares a law in % assume:)"}
 OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\langle": r"\rangle"}
 # Names conventionally used as indices and sizes (overridden by a declaration).
 INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
 MAX_EXPONENT = 1000
-FUNCTION_LETTERS = set("fghpqr")  # f(x) is an application, c(x) a product
+FUNCTION_LETTERS = set("fghpqrPQ")  # f(x) is an application, c(x) a product
 
 
 class ParseError(ValueError):
@@ -96,13 +125,62 @@ def tokenize(text: str, *, line: int = 1, column: int = 1) -> list[Token]:
         tok = m.group()
         kind = ("cmd" if tok.startswith("\\") else "letter" if tok.isalpha()
                 else "number" if tok[0].isdigit() or tok[0] == "." and len(tok) > 1 else "char")
-        out.append(Token(kind, tok, ln, col0 + pos - start_of_line + 1))
+        tok = ALIASES.get(tok, tok)
+        out.append(Token(kind if tok[0] == "\\" or kind != "cmd" else "char", tok, ln,
+                         col0 + pos - start_of_line + 1))
         pos = m.end()
     out.append(Token("end", "", ln, col0 + pos - start_of_line + 1))
     # `{}` (as in SymPy's `{}={}`) is empty: drop it.
     return [t for k, t in enumerate(out)
             if not (t.text == "{" and out[k + 1].text == "}")
             and not (t.text == "}" and k and out[k - 1].text == "{")]
+
+
+def expand(tokens: list[Token], macros: dict[str, Macro]) -> list[Token]:
+    """Tokens with the file's own macros replaced by their bodies (placed at the use)."""
+    out, k, done = [], 0, 0
+    tokens = list(tokens)
+    while k < len(tokens):
+        t = tokens[k]
+        macro = macros.get(t.text[1:]) if t.kind == "cmd" and t.text not in SKIP else None
+        if macro is None:
+            out.append(t)
+            k += 1
+            continue
+        done += 1
+        if done > MAX_EXPANSIONS:
+            raise ParseError(f"{t.text} expands without end", t.line, t.column)
+        k += 1
+        args = []
+        for _ in range(macro.arguments):
+            if tokens[k].kind == "end":
+                raise ParseError(f"expected {macro.arguments} arguments for {t.text}",
+                                 t.line, t.column)
+            if tokens[k].text == "{":
+                depth, j = 0, k
+                while True:
+                    depth += (tokens[j].text == "{") - (tokens[j].text == "}")
+                    if depth == 0 or tokens[j].kind == "end":
+                        break
+                    j += 1
+                args.append(tokens[k:j + 1])
+                k = j + 1
+            else:
+                args.append([tokens[k]])
+                k += 1
+        body = [Token(b.kind, b.text, t.line, t.column)
+                for b in tokenize(macro.body)[:-1]]
+        filled: list[Token] = []
+        j = 0
+        while j < len(body):
+            if body[j].text == "#" and j + 1 < len(body) and body[j + 1].kind == "number":
+                filled += args[int(body[j + 1].text[0]) - 1]
+                j += 2
+            else:
+                filled.append(body[j])
+                j += 1
+        tokens[k:k] = filled  # expanded again: macros may use macros
+    return out
 
 
 @dataclass
@@ -117,6 +195,13 @@ class Context:
     names: dict[str, sp.Basic] = field(default_factory=dict)
     distributions: dict[str, Distribution] = field(default_factory=dict)
     densities: dict[str, Density] = field(default_factory=dict)
+    readings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, how)
+    reasons: list[tuple[int, int, str]] = field(default_factory=list)  # words kept as reasons
+    laws: dict[str, tuple[sp.Symbol, sp.Basic]] = field(default_factory=dict)  # z ~ q(z)
+    sets: dict[str, sp.Symbol] = field(default_factory=dict)  # finite set name -> its size
+    macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
+    vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
+    bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -164,8 +249,11 @@ class Context:
 
 class _Parser:
     def __init__(self, tokens: list[Token], ctx: Context) -> None:
+        if ctx.macros:
+            tokens = expand(tokens, ctx.macros)
         self.toks, self.k, self.ctx = tokens, 0, ctx
-        self.bound: list[sp.Symbol] = []  # variables of enclosing sums/integrals/expectations
+        # variables of enclosing sums/integrals/expectations (a header binds its latent ones)
+        self.bound: list[sp.Symbol] = list(ctx.bound)
         self.integrals = 0  # depth of enclosing integrals (a `d x` ends the innermost)
 
     # -------------------------------------------------------------- tokens
@@ -189,7 +277,11 @@ class _Parser:
 
     def fail(self, what: str, tok: Token | None = None) -> ParseError:
         tok = tok or self.peek()
-        return ParseError(f"expected {what}, found {tok.describe()}", tok.line, tok.column)
+        found = tok.describe()
+        if tok.text in WORD_COMMANDS and tok is self.peek() and self.word_ahead() is not None:
+            found = f"{tok.text}{{{self.word_ahead()}}} (words are read only after a row's " \
+                    f"expression, as its reason)"
+        return ParseError(f"expected {what}, found {found}", tok.line, tok.column)
 
     def expect(self, text: str, what: str | None = None) -> Token:
         t = self.peek()
@@ -238,36 +330,126 @@ class _Parser:
             return sp.Integer(t.text[0])
         return self.atom()
 
-    def raw_group(self) -> str:
-        """The text of a {group} of letters/commands (for \\mathrm{KL}, \\mathbb{E})."""
+    def group_tokens(self) -> list[Token]:
+        """The tokens of a {group} (braces inside kept), or the one token that comes next."""
         if not self.at("{"):
-            return self.next().text
+            return [self.next()]
         self.next()
-        parts, depth = [], 0
+        got, depth = [], 0
         while depth or not self.at("}"):
             t = self.peek()
             if t.kind == "end":
                 raise self.fail("'}'")
             depth += (t.text == "{") - (t.text == "}")
-            if t.text not in "{}":
-                parts.append(t.text)
-            self.next()
+            got.append(self.next())
         self.next()
-        return "".join(parts)
+        return got
+
+    def raw_group(self) -> str:
+        """The letters/commands of a {group}, braces dropped (for \\mathrm{KL}, \\mathbb{E})."""
+        return "".join(t.text for t in self.group_tokens() if t.text not in "{}")
+
+    def raw_text(self) -> str:
+        """The text of a {group} as written (spaces kept from the columns), or one token."""
+        return _as_written(self.group_tokens())
+
+    # -------------------------------------------------------------- relations
+    def word_ahead(self) -> str | None:
+        """The word in the `\\text{...}` (or `\\mathrm{...}`, ...) that comes next."""
+        if self.peek().text not in WORD_COMMANDS:
+            return None
+        k = self.k
+        try:
+            self.next()
+            return self.raw_text().strip()
+        except ParseError:
+            return None
+        finally:
+            self.k = k
+
+    def is_word_expression(self, command: str, word: str) -> bool:
+        """Is `command{word}` part of an expression (an operator or a name), not a reason?"""
+        if word in FUNCTIONS or word in ("KL", "H", "E") or word in self.ctx.names:
+            return True
+        if len(word) == 1 and word.isalpha():
+            return True
+        return command in NAME_COMMANDS and re.fullmatch(r"[A-Za-z]+[0-9]*", word) is not None
+
+    def reading(self, tok: Token, how: str) -> None:
+        """Record that the text at `tok` was read through a convention (shown to the user)."""
+        self.ctx.readings.append((tok.line, tok.column, how))
+
+    def reason(self, tok: Token, text: str) -> None:
+        self.ctx.reasons.append((tok.line, tok.column, text))
+
+    def take_reasons(self) -> None:
+        """Words where a reason may stand (after a row's expression): kept as the step's."""
+        while True:
+            t = self.peek()
+            if t.text == r"\label":
+                self.next()
+                self.raw_text()  # a cross-reference name: not mathematics
+            elif t.text == r"\because":
+                self.next()
+                words = []
+                while self.peek().kind != "end":
+                    words.append(self.next())
+                self.reason(t, "because " + _as_written(words))
+            elif t.text in (r"\therefore", r"\hence"):
+                self.next()
+                self.reason(t, t.text[1:])
+            elif t.text == r"\tag":
+                self.next()
+                if self.at("*"):
+                    self.next()
+                self.reason(t, f"({self.raw_text().strip()})")
+            elif t.text in (".", ",", ";") and self.peek(1).kind == "end":
+                self.next()  # punctuation closing the sentence the display is part of
+            elif t.text in REASONS and self.word_ahead() is not None and \
+                    not self.is_word_expression(t.text, self.word_ahead()):
+                self.next()
+                self.reason(t, self.raw_text().strip())
+            else:
+                return
 
     # -------------------------------------------------------------- relations
     def chain(self) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
         """e0 R1 e1 R2 e2 ...; e0 may be missing (a row that starts with a relation)."""
+        self.take_reasons()
         exprs: list[sp.Expr | None] = [None if self.relation_ahead() else self.expr()]
         rels = []
+        self.take_reasons()
         while self.relation_ahead():
-            tok = self.next()
-            rels.append((RELATIONS[tok.text], tok))
+            rels.append(self.relation())
             exprs.append(self.expr())
+            self.take_reasons()
         return exprs, rels
 
+    def relation(self) -> tuple[str, Token]:
+        """=, \\le, ...; or \\overset{reason}{=}, \\stackrel{reason}{=} (the reason is kept)."""
+        tok = self.next()
+        if tok.text not in (r"\overset", r"\stackrel"):
+            self.reject_relation(tok)
+            return RELATIONS[tok.text], tok
+        words = self.raw_text().strip()
+        self.expect("{")
+        rel = self.next()
+        if rel.text not in RELATIONS:
+            raise self.fail("a relation under the reason", rel)
+        self.reject_relation(rel)
+        self.expect("}")
+        self.reason(rel, re.sub(r"\\text\s*|[{}]", "", words).strip())
+        return RELATIONS[rel.text], rel
+
+    def reject_relation(self, tok: Token) -> None:
+        if tok.text in UNCHECKED_RELATIONS:
+            raise ParseError(UNCHECKED_RELATIONS[tok.text], tok.line, tok.column)
+
     def relation_ahead(self) -> bool:
-        return self.peek().text in RELATIONS
+        t = self.peek()
+        if t.text in (r"\overset", r"\stackrel"):
+            return True
+        return t.text in RELATIONS or t.text in UNCHECKED_RELATIONS
 
     # -------------------------------------------------------------- expressions
     def expr(self) -> sp.Expr:
@@ -313,11 +495,16 @@ class _Parser:
         if t.kind in ("letter", "number"):
             return not self.at_differential()
         if t.kind == "cmd":
+            if t.text in WORD_COMMANDS and not (self.integrals and self._mathrm_d()):
+                word = self.word_ahead()
+                return word is not None and self.is_word_expression(t.text, word)
             if t.text == r"\left":
                 return self.peek(1).text in ("(", "[", "|", ".")
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
-            return t.text not in RELATIONS and t.text not in (
+            return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
+                t.text not in REASONS and t.text not in (r"\overset", r"\stackrel", r"\label") and \
+                t.text not in (
                 r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
                 r"\dots", r"\ldots", r"\cdots")
         return t.text in ("(", "{")
@@ -332,7 +519,8 @@ class _Parser:
             return False
         if t.text == "d":
             nxt = self.peek(1)
-            return nxt.kind == "letter" or nxt.text[1:] in GREEK | set(VARIANTS)
+            return nxt.kind == "letter" or nxt.text[1:] in GREEK | set(VARIANTS) or \
+                nxt.text in FONTS
         return t.text == r"\mathrm" and self._mathrm_d()
 
     def power(self) -> sp.Expr:
@@ -382,8 +570,9 @@ class _Parser:
         t = self.peek()
         c = t.text
         name = c[1:]
-        if c in FUNCTIONS:
-            return self.function_call()
+        if name in FUNCTIONS:
+            self.next()
+            return self.function_call(t, name)
         if c in (r"\frac", r"\dfrac", r"\tfrac"):
             return self.fraction()
         if c == r"\sqrt":
@@ -406,21 +595,31 @@ class _Parser:
                 raise self.fail("a variable after \\nabla_", t)
             return sp.Derivative(self.power(), v)
         if c == r"\mathbb":
-            return self.expectation()
-        if c in (r"\mathrm", r"\operatorname", r"\text", r"\mathit"):
+            k = self.k
             self.next()
-            word = self.raw_group()
-            if word == "KL":
-                return self.kl(t)
-            if len(word) == 1 and word.isalpha():
-                return self.after_name(self.ctx.symbol(word), word)
-            return self.after_name(self.ctx.symbol(word), word)
+            word = self.raw_group()  # \mathbb{KL}(p || q), \mathbb{H}[p]
+            if word in ("KL", "H"):
+                return self.kl(t) if word == "KL" else self.entropy(t)
+            self.k = k
+            return self.expectation()
+        if c in WORD_COMMANDS:
+            return self.word_command(t)
+        if c in FONTS:
+            return self.font_name(t)
+        if c in ACCENTS:
+            self.next()
+            inner = self.raw_group()
+            return self.name_tail(f"{inner}_{ACCENTS[c]}")
         if c == r"\mathcal":
             self.next()
-            if self.raw_group() == "N":
-                raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
-                                 "E_{z \\sim N(...)}", t.line, t.column)
-            raise self.fail("\\mathcal{N}", t)
+            letter = self.raw_group()
+            if letter != "N":  # \mathcal{L}: a name of its own
+                return self.name_tail(f"cal{letter}")
+            if self.open_paren() and self.density_arguments_ahead():
+                return self.normal_density(t)
+            raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
+                             "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
+                             t.line, t.column)
         if c == r"\infty":
             self.next()
             return sp.oo
@@ -432,7 +631,52 @@ class _Parser:
             return self.name_tail(n)
         if c == r"\left":
             return self.delimited(self.expr)
-        raise self.fail("an expression", t)
+        raise ParseError(f"{c} is not in the notation derive check reads (docs/check.md lists "
+                         f"what is; a macro of your own needs \\newcommand in the file)",
+                         t.line, t.column)
+
+    def font_name(self, t: Token) -> sp.Expr:
+        """\\mathbf{z}, \\boldsymbol{\\mu}: the vector is read under its plain name (z, mu).
+
+        The steps read this way are those where the dimension plays no part (densities of z,
+        expectations over z); a normal density of a vector is refused (its normaliser depends
+        on the dimension)."""
+        self.next()
+        inner = self.group_tokens()
+        if len(inner) != 1 or not (inner[0].kind == "letter" or
+                                   inner[0].text[1:] in GREEK | set(VARIANTS) or
+                                   inner[0].kind == "number"):
+            raise ParseError(f"expected one letter in {t.text}{{...}}", t.line, t.column)
+        tok = inner[0]
+        if tok.kind == "number":
+            return sp.Integer(tok.text)
+        word = VARIANTS.get(tok.text[1:], tok.text[1:]) if tok.kind == "cmd" else tok.text
+        self.ctx.vectors.add(word)
+        return self.name_tail(word)
+
+    def word_command(self, t: Token) -> sp.Expr:
+        """\\text{log}, \\mathrm{KL}, \\operatorname{log}: an operator; \\mathrm{ELBO}: a name."""
+        self.next()
+        word = self.raw_text().strip()
+        if not self.is_word_expression(t.text, word):
+            raise ParseError(f"{t.text}{{{word}}} is neither an operator nor a declared name; "
+                             f"words are read only after a row's expression, as its reason",
+                             t.line, t.column)
+        if word in FUNCTIONS:
+            return self.function_call(t, word)
+        if word == "KL":
+            return self.kl(t)
+        if word == "E" and "E" not in self.ctx.names:
+            return self.expectation_after(t)
+        if word == "H" and self.open_paren():
+            return self.entropy(t)
+        got = self.ctx.names.get(word)
+        if len(word) > 1 and self.open_paren() and not isinstance(got, UndefinedFunction):
+            raise ParseError(f"{t.text}{{{word}}}(...) is an unknown operator (declare it: "
+                             f"% assume: {word} function)", t.line, t.column)
+        if len(word) > 1 and word not in self.ctx.names:
+            self.reading(t, f"{t.text}{{{word}}} as the name {word}")
+        return self.name_tail(word)
 
     def name(self) -> sp.Expr:
         """A letter, or a run of letters declared as one name, with sub/superscripts."""
@@ -455,6 +699,10 @@ class _Parser:
             return self.kl(t)
         if word == "H" and self.open_paren() and "H" not in self.ctx.names:
             return self.entropy(t)
+        if word == "E" and "E" not in self.ctx.names and (self.at("_") or
+                                                          self.open_paren() == "]" or
+                                                          self.open_paren() == r"\right]"):
+            return self.expectation_after(t)
         if word == "e" and "e" not in self.ctx.names:
             return self.after_name(sp.E, None)
         return self.name_tail(word)
@@ -479,6 +727,10 @@ class _Parser:
             obj = base[sub[1]]
             return obj if power is None else obj**power
         full = word if sub is None else f"{word}_{sub}"
+        if full in self.ctx.distributions and self.at("("):  # p(x) is the entry p_x
+            d = self.ctx.distributions[full]
+            entry = d.base[self.delimited(self.expr)]
+            return entry if power is None else entry**power
         if self.is_application(full, word):
             applied = self.application(full)
             return applied if power is None else applied**power
@@ -639,11 +891,11 @@ class _Parser:
         return obj
 
     # -------------------------------------------------------------- operators
-    def function_call(self) -> sp.Expr:
-        t = self.next()
-        f = FUNCTIONS[t.text]
+    def function_call(self, t: Token, word: str) -> sp.Expr:
+        """log, exp, ...: `(arg)`, `{arg}`, or an unbraced argument (see ENDS_ARGUMENT)."""
+        f = FUNCTIONS[word]
         base = None
-        if t.text == r"\log" and self.at("_"):
+        if word == "log" and self.at("_"):
             self.next()
             base = self.group()
         power = None
@@ -655,14 +907,28 @@ class _Parser:
         elif self.open_paren():
             arg = self.delimited(self.expr)
         else:
-            arg = self.power_or_fail(t)
+            arg = self.unbraced_argument(t, word)
         out = f(arg) if base is None else sp.log(arg) / sp.log(base)
         return out if power is None else out**power
 
-    def power_or_fail(self, t: Token) -> sp.Expr:
+    def unbraced_argument(self, t: Token, word: str) -> sp.Expr:
+        """`\\log 2\\pi\\sigma^2` is log(2 pi sigma^2): the juxtaposed factors that follow."""
         if not self.starts_factor():
             raise self.fail(f"an argument for {t.text}")
-        return self.power()
+        factors = [self.power()]
+        while self.starts_factor() and not self.ends_argument():
+            factors.append(self.power())
+        arg = sp.Mul(*factors)
+        if len(factors) > 1:
+            self.reading(t, f"{word}({shown(arg)})")
+        return arg
+
+    def ends_argument(self) -> bool:
+        t = self.peek()
+        if t.text[1:] in ENDS_ARGUMENT:
+            return True
+        word = self.word_ahead()
+        return word in ENDS_ARGUMENT
 
     def fraction(self) -> sp.Expr:
         t = self.next()
@@ -734,8 +1000,11 @@ class _Parser:
                     if self.at("="):
                         self.next()
                         var, lo = first, self.expr()
-                    elif self.at(r"\in"):
-                        raise self.fail("i=1 (sums over sets are not supported)")
+                    elif self.at(r"\in"):  # x \in \mathcal{X}: the finite set's 1..|X|
+                        self.next()
+                        tokens = self.set_name()
+                        var, lo = first, sp.S.One
+                        hi = finite_set_size(tokens, self.ctx)
                     else:
                         var, lo = (first, None) if isinstance(first, sp.Symbol) else (None, first)
                     self.expect("}")
@@ -745,6 +1014,15 @@ class _Parser:
             else:
                 hi = self.group()
         return var, lo, hi
+
+    def set_name(self) -> str:
+        """\\mathcal{X}, X, I: the name of a finite set after \\in."""
+        t = self.next()
+        if t.text in (r"\mathcal", r"\mathbb", r"\mathscr", r"\mathsf"):
+            return self.raw_group()
+        if t.kind == "letter":
+            return t.text
+        raise self.fail("a finite set such as \\mathcal{X}", t)
 
     def big_sum(self) -> sp.Expr:
         t = self.next()
@@ -794,35 +1072,96 @@ class _Parser:
         return sp.Integral(body, (v, lo, hi))
 
     def expectation(self) -> sp.Expr:
-        """\\mathbb{E}_{z \\sim law}[f] with law N(m, v), q, q(z) or a declared density."""
+        """\\mathbb{E}: see `expectation_after`."""
         t = self.next()
         if self.raw_group() != "E":
-            raise self.fail("\\mathbb{E}", t)
-        if not self.at("_"):
-            raise self.fail("a subscript z \\sim q: \\mathbb{E}_{z \\sim q}[...]")
-        self.next()
-        self.expect("{", "'{' after \\mathbb{E}_")
-        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
-        if not all(isinstance(v, sp.Symbol) for v in z):
-            raise self.fail("a variable before \\sim", t)
-        z = z[0] if len(z) == 1 else tuple(z)
-        self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
-        law = self.law(z)
-        self.expect("}")
-        if not self.open_paren():
-            raise self.fail("[ or ( after \\mathbb{E}_{...}")
-        zs = list(z) if isinstance(z, tuple) else [z]
-        self.bound += zs
+            raise ParseError("\\mathbb{...} is read only as \\mathbb{E}", t.line, t.column)
+        return self.expectation_after(t)
+
+    def expectation_after(self, t: Token) -> sp.Expr:
+        """E after its name: `_{z \\sim law}`, `_{q(z|x)}`, `_q` (a declared density), or no
+        subscript (the law declared by `% assume: z \\sim q(z)`); then `[f]`, `(f)`, or an
+        unbraced argument (the juxtaposed factors, as for \\log)."""
+        z, law = None, None
+        if self.at("_"):
+            self.next()
+            if self.at("{") and self.sim_in_group():
+                self.next()
+                z, law = self.variable_and_law(t)
+                self.expect("}")
+            else:
+                z, law = self.law_by_name(t)
+        zs = [] if z is None else list(z) if isinstance(z, tuple) else [z]
+        declared = [v for v, _ in self.ctx.laws.values()] if z is None else []
+        self.bound += zs + declared
         try:
-            body = self.delimited(self.expr)
+            body = self.delimited(self.expr) if self.open_paren() else \
+                self.unbraced_argument(t, "E")
         finally:
-            del self.bound[len(self.bound) - len(zs):]
+            del self.bound[len(self.bound) - len(zs) - len(declared):]
+        if z is None:
+            z, law = self.declared_law(body, t)
         from derive.engine.expectation import Expectation
 
         try:
             return Expectation(body, z, law)
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
+
+    def sim_in_group(self) -> bool:
+        depth, k = 0, 0
+        while True:
+            tok = self.peek(k)
+            if tok.kind == "end":
+                return False
+            depth += (tok.text == "{") - (tok.text == "}")
+            if depth == 0:
+                return False
+            if depth == 1 and tok.text == r"\sim":
+                return True
+            k += 1
+
+    def variable_and_law(self, t: Token) -> tuple[sp.Symbol | tuple, sp.Basic]:
+        """z \\sim law, (z_1, z_2) \\sim N(..) \\otimes N(..)."""
+        z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if not all(isinstance(v, sp.Symbol) for v in z):
+            raise self.fail("a variable before \\sim", t)
+        z = z[0] if len(z) == 1 else tuple(z)
+        self.expect(r"\sim", "\\sim: \\mathbb{E}_{z \\sim q}")
+        return z, self.law(z)
+
+    def law_by_name(self, t: Token) -> tuple[sp.Symbol, sp.Basic]:
+        """E_{q(z|x)}, E_{q_\\phi}, E_p: a density applied to its variable, or a declared one."""
+        if self.at("{"):
+            self.next()
+            e = self.power()
+            self.expect("}")
+        else:
+            tok = self.next()
+            e = self.ctx.names.get(tok.text) if tok.kind == "letter" else None
+            if e is None:
+                e = sp.Symbol(tok.text[1:] if tok.kind == "cmd" else tok.text)
+        if isinstance(e, AppliedUndef) and all(isinstance(v, sp.Symbol) for v in e.args):
+            return (e.args[0] if len(e.args) == 1 else tuple(e.args)), e
+        name = e.__name__ if isinstance(e, UndefinedFunction) else str(e)
+        d = self.ctx.densities.get(name)
+        if d is None:
+            raise ParseError(f"E_{{{name}}}: {name} is not a declared density (declare it: "
+                             f"% assume: {name} density over z)", t.line, t.column)
+        self.reading(t, f"E_{name} as E over {d.variable} ~ {d.function}({d.variable})")
+        return d.variable, d.function(d.variable)
+
+    def declared_law(self, body: sp.Expr, t: Token) -> tuple[sp.Symbol, sp.Basic]:
+        """E[f] without a subscript: the one declared law whose variable f depends on."""
+        laws = [(v, law) for v, law in self.ctx.laws.values() if body.has(v)]
+        if len(laws) != 1:
+            what = "none" if not laws else ", ".join(str(v) for v, _ in laws)
+            raise ParseError(f"E[...] without a law: declare one (% assume: z \\sim q(z)) or "
+                             f"write E_{{z \\sim q}}[...] (declared laws it uses: {what})",
+                             t.line, t.column)
+        v, law = laws[0]
+        self.reading(t, f"E[...] over {v} ~ {law} (declared)")
+        return v, law
 
     def law(self, z: sp.Symbol | tuple) -> sp.Basic:
         t = self.peek()
@@ -862,6 +1201,39 @@ class _Parser:
         if isinstance(e, AppliedUndef):
             return e
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
+
+    def density_arguments_ahead(self) -> bool:
+        """N(z; m, v) or N(z | m, v): a `;` or a bar at the top level of the brackets."""
+        depth, k = 0, 0
+        while True:
+            tok = self.peek(k)
+            if tok.kind == "end":
+                return False
+            depth += tok.text in ("(", "[", "{", r"\left")
+            depth -= tok.text in (")", "]", "}", r"\right")
+            if depth == 0 and k:
+                return False
+            if depth == 1 and tok.text in (";", "|", r"\mid"):
+                return True
+            k += 1 + (tok.text in (r"\left", r"\right"))
+
+    def normal_density(self, t: Token) -> sp.Expr:
+        """N(z; m, v): the normal density exp(-(z - m)^2 / (2 v)) / sqrt(2 pi v), written out."""
+        def inside() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+            z = self.expr()
+            if not self.at(";", "|", r"\mid"):
+                raise self.fail("; or | after the variable of N(z; mean, variance)")
+            self.next()
+            return (z, *self.two_args())
+
+        z, m, v = self.delimited(inside)
+        if any(str(s) in self.ctx.vectors for s in (z, m, v) if isinstance(s, sp.Symbol)):
+            raise ParseError("a normal density of a vector is not read yet (its normaliser "
+                             "depends on the dimension)", t.line, t.column)
+        out = sp.exp(-(z - m)**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+        z, m, v = shown(z), shown(m), shown(v)
+        self.reading(t, f"N({z}; {m}, {v}) as exp(-({z} - {m})²/(2 {v})) / sqrt(2 π {v})")
+        return out
 
     def two_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
@@ -941,6 +1313,31 @@ class _Parser:
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
 
 
+def _as_written(tokens: list[Token]) -> str:
+    """Tokens back as text, with a space where the source had one."""
+    out = []
+    for k, t in enumerate(tokens):
+        last = tokens[k - 1] if k else None
+        gap = last is not None and (t.line != last.line or
+                                    t.column > last.column + len(last.text))
+        out.append((" " if gap else "") + t.text)
+    return "".join(out)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_GREEK_LETTERS = dict(zip(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi chi psi omega".split(), "αβγδεζηθικλμνξπρστυφχψω", strict=True))
+
+
+def shown(e: sp.Basic) -> str:
+    """An expression on one line as a reader writes it: log(2 π σ²), not log(2*pi*sigma**2)."""
+    s = sp.sstr(e)
+    s = re.sub(r"\b(" + "|".join(_GREEK_LETTERS) + r")\b", lambda m: _GREEK_LETTERS[m.group(1)], s)
+    s = re.sub(r"\*\*\(?(-?\d+)\)?", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
+    return s.replace("*", " ")
+
+
 def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1
                 ) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
     """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs."""
@@ -956,6 +1353,27 @@ def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column:
     if p.peek().kind != "end":
         raise p.fail("an operator, a relation or the end")
     return out
+
+
+def finite_set_size(name: str, ctx: Context) -> sp.Symbol:
+    """|X| for a finite set \\mathcal{X} (or X): a positive integer, one per set name."""
+    word = re.sub(r"\\math\w+\{(\w+)\}|\\(\w+)", lambda m: m.group(1) or m.group(2), name)
+    key = f"|{word}|"
+    size = ctx.names.get(key)
+    if not isinstance(size, sp.Symbol):
+        size = ctx.names[key] = sp.Symbol(key, integer=True, positive=True)
+        ctx.sets[word] = size
+    return size
+
+
+def parse_law(text: str, z: sp.Symbol, ctx: Context, *, line: int = 1, column: int = 1
+              ) -> sp.Basic:
+    """The law of `z` as written after `z \\sim` (a density, q(z|x) or a normal law)."""
+    p = _Parser(tokenize(text, line=line, column=column), ctx)
+    law = p.law(z)
+    if p.peek().kind != "end":
+        raise p.fail("the end of the law")
+    return law
 
 
 def parse_latex(text: str, ctx: Context | None = None, *, line: int = 1,
