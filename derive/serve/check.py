@@ -41,15 +41,20 @@ def check_pairs(text: str, *, step_seconds: float = DEFAULT_SECONDS) -> list:
             for c in chains]
 
 
-def check_text(text: str, *, name: str = NAME, step_seconds: float = DEFAULT_SECONDS) -> dict:
-    """The answer for one text: `chains`, `latex` and `html`, or `error`, `line`, `column`."""
+def answer(name: str, pairs: list) -> dict:
+    """The answer for checked chains: `chains`, `latex` and `html`."""
     from derive.cli.check import annotated_latex, report
     from derive.serve.html import chain_html
 
+    chains = json.loads(json.dumps(report(name, pairs), default=str))
+    return {"chains": chains, "latex": annotated_latex(name, pairs),
+            "html": "".join(chain_html(r, c.lines) for c, r in pairs)}
+
+
+def check_text(text: str, *, name: str = NAME, step_seconds: float = DEFAULT_SECONDS) -> dict:
+    """The answer for one text (see `answer`), or `error`, `line`, `column`."""
     try:
         pairs = check_pairs(text, step_seconds=step_seconds)
     except Exception as exc:  # the reader's ParseError, or anything it did not foresee
         return read_error(exc)
-    chains = json.loads(json.dumps(report(name, pairs), default=str))
-    return {"chains": chains, "latex": annotated_latex(name, pairs),
-            "html": "".join(chain_html(r, c.lines) for c, r in pairs)}
+    return answer(name, pairs)

@@ -18,6 +18,11 @@ from concurrent.futures import Future
 from derive.serve.worker import Limits, serve
 
 
+# Imported once by the forkserver, so that every worker starts with the checker loaded.
+PRELOAD = ["derive.serve.worker", "derive.notation.document", "derive.cli.check",
+           "derive.serve.html", "latex2mathml.converter"]
+
+
 class Busy(Exception):
     """Every worker is busy and the queue is full: the server answers 503."""
 
@@ -54,7 +59,7 @@ class CheckPool:
             raise ValueError("CheckPool: expected workers >= 1 and queue_size >= 1")
         self.limits = limits or Limits()
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["derive.serve.worker"])
+        self._ctx.set_forkserver_preload(PRELOAD)
         self._jobs: queue.Queue = queue.Queue(maxsize=queue_size)
         self.restarts = 0
         self._slots = [threading.Thread(target=self._slot, daemon=True, name=f"check-{k}")
