@@ -17,7 +17,6 @@ from concurrent.futures import Future
 
 from derive.serve.worker import Limits, serve
 
-
 # Imported once by the forkserver, so that every worker starts with the checker loaded.
 PRELOAD = ["derive.serve.worker", "derive.notation.document", "derive.cli.check",
            "derive.serve.html", "latex2mathml.converter"]
