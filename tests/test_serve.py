@@ -182,7 +182,8 @@ def test_the_catalogue_and_an_identity_page(server: Server):
         time.sleep(2)
     assert status == 200 and 'http-equiv="refresh"' not in page
     assert escape(bibtex(lookup("1a"))) in page
-    assert '<span class="verdict v-proved">proved</span>' in page
+    assert '<span class="verdict v-proved">proved</span>' in page  # the derivations
+    assert '<span class="verdict v-passed">passed</span>' in page  # the confirmations
     assert "<math" in page and "z = " in page  # a derivation, and Monte Carlo figures
     assert request(server.url + "/identities/9z")[0] == 404
 

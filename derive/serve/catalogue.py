@@ -37,7 +37,7 @@ def identity_view(ident_id: str) -> dict:
     if not numeric:
         parts.append(f"<p>The Monte Carlo confirmations of {escape(identity.id)} train a "
                      f"model: run <code>derive verify {escape(identity.id)}</code>.</p>")
-    rows = "".join(f"<tr><td>{badge('proved' if c.passed else 'failed')}</td>"
+    rows = "".join(f"<tr><td>{badge('passed' if c.passed else 'failed')}</td>"
                    f"<td>{escape(c.name)}</td><td>{escape(c.summary)}</td>"
                    f"<td>{_figures(c.figures)}</td></tr>" for c in report.confirmations)
     if rows:
