@@ -123,6 +123,25 @@ def test_the_api_answers_what_derive_check_json_prints(server: Server, capsys):
     assert got[0]["steps"][1]["counterexample"]["n"] == "5"
 
 
+def test_the_documented_curl_example(server: Server, tmp_path: Path):
+    """docs/serve.md's curl call on docs/check.md's swapped.tex prints what the doc shows."""
+    import re
+    import shlex
+    import shutil
+
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed")
+    docs = ROOT / "docs"
+    files = dict(re.findall(r"```\w+ file=(\S+)\n(.*?)\n```", (docs / "check.md").read_text(),
+                            re.S))
+    (tmp_path / "swapped.tex").write_text(files["swapped.tex"] + "\n")
+    command, shown = re.search(r"```console\n\$ (curl .*?)\n(.*?) \.\.\.\n```",
+                               (docs / "serve.md").read_text(), re.S).groups()
+    argv = shlex.split(command.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}"))
+    out = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert out.stdout.startswith(shown), out.stdout[:300]
+
+
 def test_json_requests_and_the_page_endpoint(server: Server):
     body = json.dumps({"latex": JENSEN.read_text(), "name": "mine.tex"}).encode()
     status, raw = request(server.url + "/check", body, {"Content-Type": "application/json"})

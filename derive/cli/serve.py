@@ -40,12 +40,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                         ("--step-seconds", args.step_seconds), ("--memory-mb", args.memory_mb)):
         if value <= 0:
             raise UsageError(f"{flag}: expected a positive number, got {value}")
-    try:
+    try:  # dependencies of derive-verify (pyproject.toml); say so if one is missing
+        import latex2mathml  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        raise UsageError(f"derive serve needs {exc.name}: pip install "
-                         "'derive-verify[serve]'") from None
+        raise UsageError(f"derive serve needs {exc.name}: pip install {exc.name}") from None
     from derive.serve.app import Settings, run
 
     settings = Settings(args.workers, args.queue, args.max_bytes, args.cpu_seconds,
