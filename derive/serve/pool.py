@@ -61,8 +61,9 @@ class CheckPool:
         self._ctx.set_forkserver_preload(PRELOAD)
         self._jobs: queue.Queue = queue.Queue(maxsize=queue_size)
         self.restarts = 0
-        self._slots = [threading.Thread(target=self._slot, daemon=True, name=f"check-{k}")
-                       for k in range(workers)]
+        self._live: dict[int, _Worker] = {}  # slot -> its worker, while it has one
+        self._slots = [threading.Thread(target=self._slot, args=(k,), daemon=True,
+                                        name=f"check-{k}") for k in range(workers)]
         for t in self._slots:
             t.start()
 
@@ -75,26 +76,38 @@ class CheckPool:
             raise Busy from None
         return fut
 
-    def _slot(self) -> None:
-        worker: _Worker | None = None
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers alive now."""
+        return [w.process.pid for w in list(self._live.values()) if w.process.is_alive()]
+
+    def _slot(self, k: int) -> None:
         while True:
             item = self._jobs.get()
             if item is None:
                 break
             fut, job = item
-            if worker is None or not worker.process.is_alive():
-                worker = _Worker(self._ctx, self.limits)
-            answer = worker.run(job, self.limits.wall_seconds)
-            if answer is None or answer.get("limit"):
-                if answer is None:
-                    answer = {"error": "the check stopped its worker (a CPU-time or memory "
-                                       "limit, or a crash)", "limit": "worker"}
-                worker.stop()
-                worker = None
-                self.restarts += 1
-            fut.set_result(answer)
-        if worker is not None:
-            worker.stop()
+            try:
+                fut.set_result(self._answer(k, job))
+            except Exception as exc:  # e.g. no worker could be started: still an answer
+                fut.set_result({"error": f"no check worker: {type(exc).__name__}: {exc}",
+                                "limit": "worker"})
+        if k in self._live:
+            self._live.pop(k).stop()
+
+    def _answer(self, k: int, job: tuple[str, str]) -> dict:
+        """Slot k's worker checks the job; a worker that fails it is replaced."""
+        worker = self._live.get(k)
+        if worker is not None and not worker.process.is_alive():  # died while idle
+            self._live.pop(k).stop()
+            worker = None
+        if worker is None:
+            worker = self._live[k] = _Worker(self._ctx, self.limits)
+        answer = worker.run(job, self.limits.wall_seconds)
+        if answer is None or answer.get("limit"):
+            self._live.pop(k).stop()
+            self.restarts += 1
+        return answer or {"error": "the check stopped its worker (a CPU-time or memory "
+                                   "limit, or a crash)", "limit": "worker"}
 
     def close(self) -> None:
         """Stop the slots and their workers (jobs still queued are answered first)."""
