@@ -74,6 +74,21 @@ def annotated_latex(name: str, pairs: list) -> str:
     return "\n".join(body) + "\n"
 
 
+def report(name: str, pairs: list) -> list[dict]:
+    """What `derive check --json` prints (and `derive serve` answers): each chain's result
+    with the file name, the chain's line and every step's line."""
+    out = []
+    for chain, result in pairs:
+        d = result.as_dict()
+        d["file"], d["line"] = name, chain.start_line
+        for k, (step, line) in enumerate(zip(d["steps"], chain.lines, strict=True)):
+            step["line"] = line
+            step["read_as"] = chain.readings[k] if chain.readings else []
+            step["reasons"] = chain.reasons[k] if chain.reasons else []
+        out.append(d)
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from derive.cli.common import UsageError
     from derive.notation.document import read
@@ -91,16 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.latex:
         write_atomic(Path(args.latex), annotated_latex(path.name, pairs), overwrite=args.force)
     if args.json:
-        out = []
-        for chain, result in pairs:
-            d = result.as_dict()
-            d["file"], d["line"] = str(path), chain.start_line
-            for k, (step, line) in enumerate(zip(d["steps"], chain.lines, strict=True)):
-                step["line"] = line
-                step["read_as"] = chain.readings[k] if chain.readings else []
-                step["reasons"] = chain.reasons[k] if chain.reasons else []
-            out.append(d)
-        print(json.dumps(out, indent=2, default=str))
+        print(json.dumps(report(str(path), pairs), indent=2, default=str))
     else:
         for chain, result in pairs:
             print("\n".join(step_lines(str(path), chain, result)))

@@ -19,7 +19,8 @@ from derive.output import OutputError
 # bad input. They must not import torch (or SymPy) at module level, so `--help` is fast.
 VERB_MODULES: tuple[str, ...] = (
     "derive.cli.list", "derive.cli.verify", "derive.cli.show", "derive.cli.latex",
-    "derive.cli.cite", "derive.cli.check", "derive.cli.soundness", "derive.cli.vae")
+    "derive.cli.cite", "derive.cli.check", "derive.cli.soundness", "derive.cli.vae",
+    "derive.cli.serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
