@@ -116,7 +116,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
-        kinds = {"style.css": "text/css", "app.js": "text/javascript"}
+        kinds = {"style.css": "text/css", "results.css": "text/css",
+                 "app.js": "text/javascript"}
         if name not in kinds:
             return Response("not found", 404, media_type="text/plain")
         return Response(pages.static(name), media_type=kinds[name])
