@@ -29,6 +29,7 @@ def test_the_magic_shows_a_refuted_step_with_its_counterexample(shell):
     assert html.count('data-verdict="refuted"') == 2  # the chain and its step 2
     assert 'class="counterexample">counterexample: n = ' in html
     assert "<math" in html
+    assert ".v-refuted {" in html and "body {" not in html  # styles the chains, not the notebook
     assert "swapped.tex:6: step 2 (=) refuted" in repr(shown)
 
 

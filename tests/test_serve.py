@@ -112,6 +112,14 @@ def test_it_binds_loopback_unless_told():
     assert (args.host, args.port, args.workers) == ("127.0.0.1", 8000, 2)
 
 
+@pytest.mark.parametrize("args", [["--workers", "0"], ["--port", "70000"],
+                                  ["--max-bytes", "-1"], ["--cpu-seconds", "0"]])
+def test_bad_options_are_one_line_errors(args: list[str], capsys):
+    assert main(["serve", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: --") and err.count("\n") == 1
+
+
 def test_the_api_answers_what_derive_check_json_prints(server: Server, capsys):
     status, got = post(server.url + "/api/check", SWAPPED.read_text())
     assert status == 200

@@ -1,6 +1,6 @@
 """`derive serve` as a student uses it: a real headless Chromium (Debian's chromium and
-chromium-driver, driven by selenium) pastes a derivation, presses Check and reads the
-verdicts off the page, then downloads the annotated LaTeX and the JSON.
+chromium-driver, driven by selenium) types a derivation into the text area, presses Check,
+reads the verdicts off the page, then downloads the annotated LaTeX and the JSON.
 
 Without chromium the test is skipped, except in CI (CI=true), where .ci/run installs it and
 a missing browser is a failure.

@@ -98,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except Busy:
             return 503, {"error": "every check worker is busy and the queue is full: "
                                   "try again in a moment"}
+        except asyncio.CancelledError:  # uvicorn stopping: answer instead of a traceback
+            return 503, {"error": "the server is stopping"}
         return (422 if "error" in result else 200), result
 
     async def api_check(request: Request) -> Response:
@@ -114,7 +116,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
-        kinds = {"style.css": "text/css", "app.js": "text/javascript"}
+        kinds = {"style.css": "text/css", "results.css": "text/css",
+                 "app.js": "text/javascript"}
         if name not in kinds:
             return Response("not found", 404, media_type="text/plain")
         return Response(pages.static(name), media_type=kinds[name])
@@ -158,4 +161,4 @@ def run(host: str, port: int, settings: Settings) -> None:
     import uvicorn
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                timeout_keep_alive=5)
+                timeout_keep_alive=5, timeout_graceful_shutdown=3)

@@ -9,7 +9,8 @@ disk, and the server writes nothing to disk (`derive verify 2e` runs them).
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+import multiprocessing.pool
+from concurrent.futures import Future
 from html import escape
 from threading import Lock
 
@@ -50,7 +51,7 @@ class Catalogue:
     """Views computed on demand, one at a time, kept for the life of the server."""
 
     def __init__(self) -> None:
-        self._executor: ProcessPoolExecutor | None = None
+        self._pool: multiprocessing.pool.Pool | None = None
         self._views: dict[str, Future] = {}
         self._lock = Lock()
 
@@ -59,13 +60,16 @@ class Catalogue:
         with self._lock:
             fut = self._views.get(ident_id)
             if fut is None or (fut.done() and fut.exception() is not None):
-                if self._executor is None:
-                    self._executor = ProcessPoolExecutor(
-                        1, mp_context=multiprocessing.get_context("forkserver"))
-                fut = self._executor.submit(identity_view, ident_id)
+                if self._pool is None:
+                    self._pool = multiprocessing.get_context("forkserver").Pool(1)
+                fut = Future()
+                self._pool.apply_async(identity_view, (ident_id,), callback=fut.set_result,
+                                       error_callback=fut.set_exception)
                 self._views[ident_id] = fut
             return fut
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop a verification still running (its page was never finished anyway)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()

@@ -15,14 +15,39 @@ from derive.notation.writer import latex
 REL_TEXT = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
 
 
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+_MATHML_TAGS = {"math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msub", "msup",
+                "msubsup", "mfrac", "msqrt", "mroot", "mstyle", "mover", "munder",
+                "munderover", "mtable", "mtr", "mtd", "mpadded", "mphantom", "menclose",
+                "merror", "mfenced", "semantics", "annotation"}
+_ATTRIBUTES = {"xmlns", "display", "mathvariant", "stretchy", "fence", "form", "separator",
+               "lspace", "rspace", "width", "height", "depth", "accent", "accentunder",
+               "columnalign", "columnspacing", "rowspacing", "displaystyle", "scriptlevel",
+               "linethickness", "minsize", "maxsize", "symmetric", "largeop", "movablelimits",
+               "open", "close", "separators", "notation", "encoding", "class"}
+
+
 def mathml(tex: str) -> str:
-    """LaTeX as inline MathML; the escaped source in <code> if latex2mathml cannot read it."""
+    """LaTeX as inline MathML; the escaped source in <code> if latex2mathml cannot read it.
+
+    latex2mathml copies `\\text{...}` into the output unescaped, so its output is parsed
+    as XML, kept only if every element and attribute is plain MathML, and serialized again
+    (which escapes all text): no markup from the input reaches the page.
+    """
+    import xml.etree.ElementTree as ET
+
     import latex2mathml.converter
 
     try:
-        return latex2mathml.converter.convert(tex)
+        root = ET.fromstring(latex2mathml.converter.convert(tex))
     except Exception:  # latex2mathml raises many kinds; the text is still worth showing
         return f"<code>{escape(tex)}</code>"
+    for el in root.iter():
+        ns, _, tag = el.tag.rpartition("}")
+        if ns != "{" + MATHML_NS or tag not in _MATHML_TAGS or set(el.attrib) - _ATTRIBUTES:
+            return f"<code>{escape(tex)}</code>"
+    ET.register_namespace("", MATHML_NS)
+    return ET.tostring(root, encoding="unicode")
 
 
 def math(expr: object) -> str:

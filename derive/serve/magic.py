@@ -32,7 +32,7 @@ class CheckedCell:
 
         if "error" in self.answer:
             return f'<pre class="derive-error">{escape(self.answer["error"])}</pre>'
-        return f"<style>{static('style.css')}</style>{self.answer['html']}"
+        return f"<style>{static('results.css')}</style>{self.answer['html']}"
 
     def __repr__(self) -> str:
         return "\n".join(self.lines)

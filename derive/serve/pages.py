@@ -23,7 +23,8 @@ def layout(title: str, body: str, *, head: str = "") -> str:
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title>"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<link rel=\"stylesheet\" href=\"/static/style.css\">{head}</head><body>"
+            "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+            f"<link rel=\"stylesheet\" href=\"/static/results.css\">{head}</head><body>"
             f"<header><h1>derive-verify {escape(__version__)}</h1><nav>"
             "<a href=\"/\">check a derivation</a><a href=\"/identities\">identities</a>"
             f"</nav></header>{body}</body></html>")

@@ -61,6 +61,7 @@ class CheckPool:
         self._ctx.set_forkserver_preload(PRELOAD)
         self._jobs: queue.Queue = queue.Queue(maxsize=queue_size)
         self.restarts = 0
+        self._closing = False
         self._live: dict[int, _Worker] = {}  # slot -> its worker, while it has one
         self._slots = [threading.Thread(target=self._slot, args=(k,), daemon=True,
                                         name=f"check-{k}") for k in range(workers)]
@@ -86,6 +87,8 @@ class CheckPool:
             if item is None:
                 break
             fut, job = item
+            if not fut.set_running_or_notify_cancel():  # its request went away
+                continue
             try:
                 fut.set_result(self._answer(k, job))
             except Exception as exc:  # e.g. no worker could be started: still an answer
@@ -96,6 +99,8 @@ class CheckPool:
 
     def _answer(self, k: int, job: tuple[str, str]) -> dict:
         """Slot k's worker checks the job; a worker that fails it is replaced."""
+        if self._closing:
+            return {"error": "the server is stopping", "limit": "worker"}
         worker = self._live.get(k)
         if worker is not None and not worker.process.is_alive():  # died while idle
             self._live.pop(k).stop()
@@ -110,8 +115,12 @@ class CheckPool:
                                    "limit, or a crash)", "limit": "worker"}
 
     def close(self) -> None:
-        """Stop the slots and their workers (jobs still queued are answered first)."""
+        """Stop the workers at once and the slots after them; a check still running or
+        waiting is answered with an error."""
+        self._closing = True
+        for w in list(self._live.values()):
+            w.process.kill()
         for _ in self._slots:
             self._jobs.put(None)
         for t in self._slots:
-            t.join(self.limits.wall_seconds)
+            t.join(30)
