@@ -295,13 +295,26 @@ def test_expansion_bomb_stays_within_memory():
     assert int(rss_mb) < 1024
 
 
-def test_huge_expression_skips_simplification():
-    big = sp.Add(*[sp.log(x + j) * y ** (j % 7) for j in range(1200)])
-    from derive.engine.checks import MAX_OPS
+def test_huge_expression_skips_simplification(monkeypatch: pytest.MonkeyPatch):
+    """Over MAX_OPS operations no symbolic simplification is tried, and the claim is then
+    refuted numerically, or undecided only because the numeric stage ran out of its own time
+    (on a slow enough machine): the test is about skipping, not about how fast the machine is.
+    """
+    from derive.engine import checks
 
-    assert sp.count_ops(big) > MAX_OPS
-    out = check_equal(big, big + sp.Rational(1, 10**3), Assumptions(), seconds=5)
-    assert out.verdict is Verdict.REFUTED
+    big = sp.Add(*[sp.log(x + j) * y ** (j % 7) for j in range(1200)])
+    other = sp.Add(*[sp.log(x + j) * y ** (j % 5) for j in range(1200)])  # the difference is huge
+    assert sp.count_ops(big - other) > checks.MAX_OPS
+    tried = []
+    for name in ("simplify", "cancel", "expand"):
+        monkeypatch.setattr(checks.sp, name, lambda *a, _n=name, **k: tried.append(_n))
+    assert checks.symbolic_zero(big - other, Assumptions()) is None
+    assert tried == []
+    monkeypatch.undo()
+    out = check_equal(big, other, Assumptions(), seconds=5)
+    assert not any("symbolic check" in note for note in out.notes)  # skipped, not timed out
+    assert out.verdict is Verdict.REFUTED or (
+        out.verdict is Verdict.UNDECIDED and out.method.startswith("numeric check stopped")), out
 
 
 # ---------------------------------------------------------------- known limits, stated

@@ -41,7 +41,7 @@ from derive.engine.verdict import Outcome, Verdict
 EQUALITY_SAMPLES = 24
 SEARCH_SAMPLES = 200
 MAX_OPS = 5000  # larger expressions skip symbolic simplification (memory and time)
-FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
+FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "=", "==": "=="}
 
 
 def linearise(expr: sp.Basic) -> sp.Basic:

@@ -182,13 +182,13 @@ SIZE_WINDOW = sp.Range(1, 6)
 
 def _integer_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator,
                    window: sp.Range) -> float | None:
-    near = dom.intersect(window)
-    if near.is_empty is not False or not near.is_finite_set:
-        lo = dom.inf if dom.inf.is_finite else dom.sup - 5
-        near = dom.intersect(sp.Range(lo, lo + 6)) if lo.is_finite else sp.S.EmptySet
     try:
+        near = dom.intersect(window)
+        if near.is_empty is not False or not near.is_finite_set:
+            lo = dom.inf if dom.inf.is_finite else dom.sup - 5
+            near = dom.intersect(sp.Range(lo, lo + 6)) if lo.is_finite else sp.S.EmptySet
         members = list(near)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, NotImplementedError):  # no members, or none SymPy can list
         return None
     ks = [int(k) for k in members if all(getattr(sp.Integer(k), f"is_{p}")
                                       for p in PARITY if getattr(s, f"is_{p}"))]
@@ -264,7 +264,7 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
     """Draw one point: sizes 1..5, distributions from a Dirichlet, densities as normals,
     every other variable from its declared set; declared equalities pin their variable."""
     pins = _pins(a)
-    related = [*exprs, *a.hypotheses(), *(e for pin in pins for e in pin)]
+    related = [sp.sympify(e) for e in (*exprs, *a.hypotheses(), *(e for pin in pins for e in pin))]
     sizes: dict[sp.Symbol, int] = {}
     for d in a.distributions:
         for s in sp.sympify(d.size).free_symbols:
@@ -318,7 +318,7 @@ def _pin(point: Point, pins: list[tuple[sp.Basic, sp.Basic]]) -> None:
                 if match is not None:
                     targets.append((key, new.xreplace(match)))
         for key, e in targets:
-            value = evaluate(e, point)
+            value = evaluate(sp.sympify(e), point)
             if value is not None and abs(value.imag) <= REL_TOL * max(1.0, abs(value)):
                 point.values[key] = float(value.real)
 
