@@ -427,7 +427,7 @@ ELBO_HEADER = r"""
     % assume: p_{\theta}(x|z) density over x
     % assume: p(z) density over z
     % assume: p_{\theta}(x, z) = p_{\theta}(x|z) p(z)
-    % assume: \text{ELBO} = E_{z \sim q_{\phi}} \left [ \text{log} \frac{p_{\theta}(x, z)}{q_{\phi} (z)} \right ]
+    % assume: \text{ELBO} = E_{z \sim q_{\phi}} [ \log p_{\theta}(x, z) - \log q_{\phi}(z) ]
 """
 
 
