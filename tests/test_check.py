@@ -426,3 +426,36 @@ def test_several_left_hand_sides_in_one_block_are_several_chains() -> None:
     verdicts = [[s.verdict for s in c.derivation.check().steps] for c in chains]
     assert verdicts == [[Verdict.PROVED], [Verdict.PROVED, Verdict.REFUTED]]
     assert chains[1].reasons[0] == ["therefore"]
+
+
+ELBO_HEADER = r"""
+    % assume: q_{\phi}(z) density over z
+    % assume: p_{\theta}(x|z) density over x
+    % assume: p(z) density over z
+    % assume: p_{\theta}(x, z) = p_{\theta}(x|z) p(z)
+    % assume: \text{ELBO} = E_{z \sim q_{\phi}} [ \log p_{\theta}(x, z) - \log q_{\phi}(z) ]
+"""
+
+
+def test_header_equations_between_densities_hold_for_every_argument() -> None:
+    chain = ELBO_HEADER + r"""
+    \begin{align*}
+    \text{log}\int p_{\theta}(x, z) dz &= \text{log} \int p_{\theta} (x|z) p(z) dz \\
+    \text{ELBO} &= E_{z \sim q_{\phi}}[\log p_\theta(x|z) + \log p(z) - \log q_\phi(z)]
+    \end{align*}"""
+    def verdicts(text: str) -> list[Verdict]:
+        return [c.derivation.check().steps[0].verdict for c in read_latex(textwrap.dedent(text))]
+
+    assert verdicts(chain) == [Verdict.PROVED, Verdict.PROVED]
+    # without the rule p(x, z) = p(x|z) p(z), neither step is proved
+    bare = chain.replace(r"% assume: p_{\theta}(x, z) = p_{\theta}(x|z) p(z)", "")
+    assert Verdict.PROVED not in verdicts(bare)
+
+
+def test_an_integral_binds_its_variable() -> None:
+    """p(x|z) inside \\int ... dz is a function of z: integrating it out is not the identity."""
+    assert check_text(r"""
+        % assume: p(x|z) density over x, p(z) density over z
+        \begin{align*}
+        \int p(x|z) p(z) dz &= p(x|z)
+        \end{align*}""") != [Verdict.PROVED]

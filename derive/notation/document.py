@@ -79,7 +79,8 @@ class _Header:
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
-                      dict(self.ctx.densities), laws=dict(self.ctx.laws),
+                      dict(self.ctx.densities), dict(self.ctx.shorthand),
+                      laws=dict(self.ctx.laws),
                       sets=dict(self.ctx.sets), macros=self.ctx.macros)
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
@@ -352,9 +353,10 @@ def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
                              f"(`density over z`)", line, col + c)
         f = sp.Function(key, positive=True)
         d = Density(f, x)
-        for n in {key, name}:
-            h.ctx.names[n] = f
-            h.ctx.densities[n] = d
+        h.ctx.names[key] = f
+        h.ctx.densities[key] = d
+        if name != key:
+            h.ctx.shorthand[name] = d
         h.densities.append(d)
     return True
 
@@ -387,9 +389,9 @@ def _has_density(item: str, h: _Header, line: int, col: int) -> bool:
 def _sync_aliases(h: _Header) -> None:
     """P has density p: P names whatever p is declared as (a density or a distribution)."""
     for big, small in h.aliases.items():
-        if small in h.ctx.densities:
-            h.ctx.densities[big] = h.ctx.densities[small]
-            h.ctx.names[big] = h.ctx.densities[small].function
+        d = h.ctx.densities.get(small) or h.ctx.shorthand.get(small)
+        if d is not None:
+            h.ctx.shorthand[big] = d
         elif small in h.ctx.distributions:
             h.ctx.distributions[big] = h.ctx.distributions[small]
             h.ctx.names[big] = h.ctx.distributions[small].base
@@ -564,7 +566,11 @@ def _rows(text: str, start: int, end: int, header: _Header
         if not chunk.strip():
             continue
         line, col = _line_col(text, a)
-        got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+        header.ctx.bound = _latent(header)
+        try:
+            got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+        finally:
+            header.ctx.bound = []
         lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
         if got[0] is not None and steps and not lead.startswith(("+", "-")):
             segments.append((exprs[0], steps, begin))  # a new left-hand side
@@ -617,6 +623,9 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict
 def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
                first: sp.Expr, steps: list, readings: list, reasons: list) -> ReadChain:
     """One chain of an environment, as a Derivation with each step's line."""
+    rules = header.assumptions().rules
+    first = _by_rules(first, rules)
+    steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
     readings = _per_step(steps, readings)
     reasons = _per_step(steps, reasons)
     exprs = [first]
@@ -652,12 +661,27 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
         statement = parse_latex(src, header.ctx, line=line, column=col)
         if not isinstance(statement, sp.Rel):
             raise ParseError("expected a relation as the statement", line, col)
+    statement = _by_rules(statement, rules)
     title = str(pending.get("title") or f"chain at line {start_line}")
     try:
         d = Derivation(title, statement, exprs[0], made, header.assumptions())
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Basic:
+    """The expression with the header's equations substituted (`ELBO`, p(x, z) = p(x|z) p(z)):
+    a declared equation holds for every argument, so the chain is checked with it in place
+    (the sampler then never sees a name its definition would have fixed)."""
+    for _ in range(passes):
+        new = expr
+        for r in rules:
+            new = r.apply(new)
+        if new == expr:
+            return expr
+        expr = new
+    return expr
 
 
 def _per_step(steps: list, marks: list[tuple[int, int, str]]) -> list[list[str]]:

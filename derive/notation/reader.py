@@ -195,6 +195,8 @@ class Context:
     names: dict[str, sp.Basic] = field(default_factory=dict)
     distributions: dict[str, Distribution] = field(default_factory=dict)
     densities: dict[str, Density] = field(default_factory=dict)
+    # q_phi for the density q_phi(z|x): only where a law is named (E_{q_phi}, KL(q_phi || p))
+    shorthand: dict[str, Density] = field(default_factory=dict)
     readings: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, how)
     reasons: list[tuple[int, int, str]] = field(default_factory=list)  # words kept as reasons
     laws: dict[str, tuple[sp.Symbol, sp.Basic]] = field(default_factory=dict)  # z ~ q(z)
@@ -1050,16 +1052,35 @@ class _Parser:
 
     def integral(self) -> sp.Expr:
         t = self.next()
-        var, lo, hi = self.limits()
+        if self.at("_") and self.peek(1).text == "{" and self.peek(2).text in (
+                r"\mathcal", r"\mathbb") and self.peek(6).text == "}" or \
+                self.at("_") and self.peek(1).text in (r"\mathcal", r"\mathbb"):
+            self.next()
+            where = self.set_name() if not self.at("{") else None
+            if where is None:
+                self.next()
+                where = self.set_name()
+                self.expect("}")
+            if where in self.ctx.sets:
+                raise ParseError(f"an integral over the finite set {where}: write a sum",
+                                 t.line, t.column)
+            self.reading(t, f"the integral over {where} as over the real line (where the "
+                            f"densities live)")
+            var = lo = hi = None
+        else:
+            var, lo, hi = self.limits()
         if var is not None:
             lo, hi = var, lo
         self.integrals += 1
+        ahead = self.differential_ahead()  # bound in the integrand, as in an expectation
+        self.bound += ahead
         try:
             body = self.expr()
             if not self.at_differential():
                 raise self.fail("d<variable> ending the integral", self.peek())
         finally:
             self.integrals -= 1
+            del self.bound[len(self.bound) - len(ahead):]
         if self.next().text == r"\mathrm":
             self.raw_group()
         v = self.atom()
@@ -1070,6 +1091,23 @@ class _Parser:
         if lo is None or hi is None:
             raise self.fail("both limits of the integral", t)
         return sp.Integral(body, (v, lo, hi))
+
+    def differential_ahead(self) -> list[sp.Symbol]:
+        """The variable of the `d z` that ends the integral starting here (if one is found)."""
+        depth, k = 0, 0
+        while True:
+            tok = self.peek(k)
+            if tok.kind == "end":
+                return []
+            depth += tok.text in ("(", "[", "{", r"\left")
+            depth -= tok.text in (")", "]", "}", r"\right")
+            if depth < 0:
+                return []
+            if depth == 0 and tok.text == r"\int":
+                return []  # an inner integral: its own variable
+            if depth == 0 and tok.text == "d" and self.peek(k + 1).kind == "letter":
+                return [self.ctx.symbol(self.peek(k + 1).text)]
+            k += 1 + (tok.text in (r"\left", r"\right"))
 
     def expectation(self) -> sp.Expr:
         """\\mathbb{E}: see `expectation_after`."""
@@ -1144,7 +1182,7 @@ class _Parser:
         if isinstance(e, AppliedUndef) and all(isinstance(v, sp.Symbol) for v in e.args):
             return (e.args[0] if len(e.args) == 1 else tuple(e.args)), e
         name = e.__name__ if isinstance(e, UndefinedFunction) else str(e)
-        d = self.ctx.densities.get(name)
+        d = self.ctx.densities.get(name) or self.ctx.shorthand.get(name)
         if d is None:
             raise ParseError(f"E_{{{name}}}: {name} is not a declared density (declare it: "
                              f"% assume: {name} density over z)", t.line, t.column)
@@ -1196,6 +1234,8 @@ class _Parser:
             self.bound.pop()
         if isinstance(e, UndefinedFunction):
             return e(z)
+        if isinstance(e, sp.Symbol) and e.name in self.ctx.shorthand:
+            return self.ctx.shorthand[e.name].function(z)
         if isinstance(e, sp.Symbol):
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
@@ -1294,8 +1334,8 @@ class _Parser:
             if name in self.ctx.distributions:
                 d = self.ctx.distributions[name]
                 return d.base[d.index], (d.index, 1, d.size)
-            if name in self.ctx.densities:
-                f = self.ctx.densities[name]
+            f = self.ctx.densities.get(name) or self.ctx.shorthand.get(name)
+            if f is not None:
                 return f.function(f.variable), (f.variable, -sp.oo, sp.oo)
         if isinstance(p, sp.Indexed):
             name = p.base.name
