@@ -39,6 +39,7 @@ X = sp.Symbol("x", real=True)
 E = sp.Symbol("e", real=True)
 M = sp.Symbol("m", real=True)
 V = sp.Symbol("v", positive=True)
+WEIGHTED = r"% assume: w_i \ge 0, \sum_{i=1}^{n} w_i = 1, x_i > 0"
 
 
 def _step(lhs: sp.Expr, op: str, rhs: sp.Expr, by: object, a: object = None) -> Derivation:
@@ -120,17 +121,19 @@ def claims() -> list[Claim]:
               lambda: _step(sp.Sum(w[i] * sp.log(xs[i]), LIM), "<",
                             sp.log(sp.Sum(w[i] * xs[i], LIM)),
                             jensen(sp.Lambda(u, sp.log(u)), w[i], xs[i], LIM), WEIGHTS)),
-        false("F-bypass-reader-strict", "bypass", "algebra",
-              "log t < t - 1 % by: log-le-sub-one, read from LaTeX (t = 1)",
-              latex(r"% assume: t > 0", r"\log t &< t - 1 % by: log-le-sub-one")),
+        false("F-bypass-reader-strict", "bypass", "1c",
+              "sum w log x < sum w (x - 1) % by: log-le-sub-one, read from LaTeX (x = 1)",
+              latex(WEIGHTED, r"\sum_{i=1}^{n} w_i \log x_i &< \sum_{i=1}^{n} w_i (x_i - 1) "
+                    r"% by: log-le-sub-one")),
         false("F-bypass-strict-monotone", "bypass", "algebra",
               "log t < log t by log-monotone (a <= a is all it gives)",
               lambda: Derivation("strict monotone", sp.Lt(sp.log(t), sp.log(t), evaluate=False),
                                  sp.log(t), [Step("<", sp.log(t), log_monotone(t, t))],
                                  seconds=QUICK)),
-        true("T-bypass-reader-flipped", "bypass", "algebra",
-             "t - 1 >= log t % by: log-le-sub-one (the reader flips the lemma)",
-             latex(r"% assume: t > 0", r"t - 1 &\ge \log t % by: log-le-sub-one")),
+        true("T-bypass-reader-flipped", "bypass", "1c",
+             "sum w (x - 1) >= sum w log x % by: log-le-sub-one (the reader flips the lemma)",
+             latex(WEIGHTED, r"\sum_{i=1}^{n} w_i (x_i - 1) &\ge \sum_{i=1}^{n} w_i \log x_i "
+                   r"% by: log-le-sub-one")),
         true("T-bypass-log-monotone-factory", "bypass", "algebra",
              "log 2 <= log 3 by log_monotone(2, 3)",
              lambda: _step(sp.log(2), "<=", sp.log(3), log_monotone(2, 3))),

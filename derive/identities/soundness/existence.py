@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.engine.expectation import Expectation, Normal
-from derive.identities.soundness.core import QUICK, Claim, claim, false, true
+from derive.identities.soundness.core import QUICK, SECONDS, Claim, claim, false, true
 
 X = sp.Symbol("x", real=True)
 Z = sp.Symbol("z", real=True)
@@ -19,7 +19,8 @@ OO = sp.oo
 
 
 # A Gaussian expectation of a non-polynomial is a numeric integral at every sample point:
-# 0.3 s gives the same verdict as 2 s for these claims, at a fifth of the time.
+# 0.3 s gives these claims the same verdict as 10 s, at a fraction of the time. Not E[1/z]:
+# with 10 s, simplify proves it (the principal value), with less it is only corroborated.
 NUMERIC = 0.3
 
 
@@ -33,7 +34,7 @@ def claims() -> list[Claim]:
     return [
         false("F-existence-reciprocal-normal", "existence", "2b",
               "E_{z~N(0,1)}[1/z] = 0 (a principal value: E|1/z| = oo)",
-              _eq("1/z", Expectation(1 / Z, Z, STD), 0, NUMERIC)),
+              _eq("1/z", Expectation(1 / Z, Z, STD), 0, SECONDS)),
         false("F-existence-cube-reciprocal", "existence", "2b",
               "E_{z~N(0,1)}[1/z^3] = 0 (not integrable at 0)",
               _eq("1/z^3", Expectation(1 / Z**3, Z, STD), 0, NUMERIC)),
