@@ -210,3 +210,32 @@ def test_jensen_prints_the_second_derivative():
     use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
     (text,) = [ob.text for ob in use.obligations if ob.text.startswith("f''")]
     assert "-1/" in text and "**2 <= 0" in text
+
+
+def test_log_monotone_needs_a_below_b():
+    """Mutant: the obligation a <= b checked as a + b >= 0. log(s + 1) <= log s is false."""
+    from derive.engine.lemmas import log_monotone
+
+    s = sp.Symbol("s", positive=True)
+    assert _one_step(sp.log(s), "<=", sp.log(s + 1), log_monotone(s, s + 1)).verdict \
+        is Verdict.PROVED
+    wrong = _one_step(sp.log(s + 1), "<=", sp.log(s), log_monotone(s + 1, s))
+    assert wrong.verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("failure", ["out of time", "crash"])
+def test_a_side_condition_that_runs_out_of_time_or_crashes_is_not_proved(monkeypatch, failure):
+    """Mutants: `except OutOfTime: return False` made True, `except Exception` narrowed.
+    Running out of time, or SymPy crashing, proves nothing and raises nothing."""
+    from derive.engine import lemmas
+    from derive.engine.timelimit import OutOfTime
+
+    def broken(*args, **kwargs):
+        raise OutOfTime("test") if failure == "out of time" else ZeroDivisionError
+
+    s = sp.Symbol("s", positive=True)
+    use = log_le_sub_one(1, s)
+    assert _one_step(sp.log(s), "<=", s - 1, use).verdict is Verdict.PROVED
+    monkeypatch.setattr(lemmas, "prove_sign", broken)
+    outcome = use.check(sp.log(s), "<=", s - 1, Assumptions())
+    assert outcome.verdict is not Verdict.PROVED
