@@ -239,3 +239,16 @@ def test_a_side_condition_that_runs_out_of_time_or_crashes_is_not_proved(monkeyp
     monkeypatch.setattr(lemmas, "prove_sign", broken)
     outcome = use.check(sp.log(s), "<=", s - 1, Assumptions())
     assert outcome.verdict is not Verdict.PROVED
+
+
+def test_gibbs_refuses_a_normal_law_beside_a_density():
+    """Mutant: `or` for `and` in the mixed-law check, which then builds a KL of a law object
+    as if it were a density. One normal law and one density is a one-line ValueError."""
+    from derive.engine.expectation import Normal
+    from derive.engine.lemmas import gibbs
+
+    z = sp.Symbol("z", real=True)
+    q = sp.Function("q")
+    for p, other in ((Normal(0, 1), q(z)), (q(z), Normal(0, 1))):
+        with pytest.raises(ValueError, match="two normal laws"):
+            gibbs(p, other, (z, -sp.oo, sp.oo))
