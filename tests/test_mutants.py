@@ -26,7 +26,7 @@ x = sp.IndexedBase("x", positive=True)
 
 
 def _one_step(start: sp.Expr, op: str, end: sp.Expr, by, a: Assumptions | None = None):
-    relation = {"<=": sp.Le, "<": sp.Lt}[op]
+    relation = {"<=": sp.Le, "<": sp.Lt, ">=": sp.Ge}[op]
     return Derivation("mutant", relation(start, end), start, [Step(op, end, by)],
                       a or Assumptions()).check()
 
@@ -178,14 +178,19 @@ def test_a_possibly_empty_range_is_not_a_reversed_one():
 
 
 def test_jensen_for_an_affine_and_a_half_line_function():
-    """Mutants: concavity demanded strictly (f'' < 0), and the domain [0, oo) refused.
-    Jensen holds with equality for affine f, and -t^2 is concave on [0, oo)."""
+    """Mutants: concavity demanded strictly (f'' < 0), the domain [0, oo) or the real line
+    refused, another interval accepted. Jensen holds with equality for affine f, and -t^2
+    is concave on [0, oo) and on the real line."""
     y = sp.IndexedBase("y", nonnegative=True)
+    r = sp.IndexedBase("r", real=True)
     half = sp.Rational(1, 2)
     for f, points, domain in ((sp.Lambda(t, 2 * t + 1), x[i], sp.Interval.open(0, sp.oo)),
-                              (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo))):
+                              (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)),
+                              (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
         assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
+    with pytest.raises(ValueError, match="domain"):
+        jensen(sp.Lambda(t, -t**2), half, r[i], (i, 1, 2), domain=sp.Interval(1, 2))
 
 
 def test_gibbs_bounds_minus_kl_and_never_kl():
@@ -252,3 +257,15 @@ def test_gibbs_refuses_a_normal_law_beside_a_density():
     for p, other in ((Normal(0, 1), q(z)), (q(z), Normal(0, 1))):
         with pytest.raises(ValueError, match="two normal laws"):
             gibbs(p, other, (z, -sp.oo, sp.oo))
+
+
+def test_hypothesis_lemma_reads_the_declared_direction():
+    """Mutant: the hypothesis lemma's small and big sides swapped. u <= v declared proves
+    u <= v and v >= u, never v <= u."""
+    from derive.engine.lemmas import hypothesis
+
+    u, v = sp.symbols("u v", real=True)
+    a = Assumptions(facts=(sp.Le(u, v),))
+    assert _one_step(u, "<=", v, hypothesis(u, "<=", v), a).verdict is Verdict.PROVED
+    assert _one_step(v, ">=", u, hypothesis(v, ">=", u), a).verdict is Verdict.PROVED
+    assert _one_step(v, "<=", u, hypothesis(v, "<=", u), a).verdict is not Verdict.PROVED
