@@ -189,6 +189,7 @@ def test_jensen_for_an_affine_and_a_half_line_function():
                               (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
         assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
+    assert not any(">= -oo" in ob.text for ob in use.obligations)  # no vacuous x_i >= -oo
     with pytest.raises(ValueError, match="domain"):
         jensen(sp.Lambda(t, -t**2), half, r[i], (i, 1, 2), domain=sp.Interval(1, 2))
 
@@ -269,3 +270,13 @@ def test_hypothesis_lemma_reads_the_declared_direction():
     assert _one_step(u, "<=", v, hypothesis(u, "<=", v), a).verdict is Verdict.PROVED
     assert _one_step(v, ">=", u, hypothesis(v, ">=", u), a).verdict is Verdict.PROVED
     assert _one_step(v, "<=", u, hypothesis(v, "<=", u), a).verdict is not Verdict.PROVED
+
+
+def test_jensen_needs_its_points_in_the_domain():
+    """Mutant: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped. With real
+    points log x_i need not exist; declared positive, the step is proved."""
+    r = sp.IndexedBase("r", real=True)
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), r[i], (i, 1, 2))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
