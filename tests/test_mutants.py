@@ -280,3 +280,20 @@ def test_jensen_needs_its_points_in_the_domain():
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
     use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
+
+
+def test_jensen_checks_concavity_on_the_whole_domain():
+    """Mutant: the real line's concavity checked on [0, oo) only. -t^3 is concave there,
+    not on R: at r = (-2, 0), 4 <= 1 is false."""
+    r = sp.IndexedBase("r", real=True)
+    use = jensen(sp.Lambda(t, -t**3), sp.Rational(1, 2), r[i], (i, 1, 2),
+                 domain=sp.Interval(-sp.oo, sp.oo))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+
+
+def test_jensen_wants_a_lambda_of_one_variable():
+    """Mutant: `and` for `or` in the check of f: a bad f must be a one-line ValueError."""
+    u = sp.Symbol("u")
+    for f in (sp.log, sp.Lambda((t, u), t * u)):
+        with pytest.raises(ValueError, match="Lambda of one variable"):
+            jensen(f, sp.Rational(1, 2), x[i], (i, 1, 2))
