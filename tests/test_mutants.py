@@ -297,3 +297,15 @@ def test_jensen_wants_a_lambda_of_one_variable():
     for f in (sp.log, sp.Lambda((t, u), t * u)):
         with pytest.raises(ValueError, match="Lambda of one variable"):
             jensen(f, sp.Rational(1, 2), x[i], (i, 1, 2))
+
+
+def test_reparameterize_wants_an_expectation_under_a_scalar_normal():
+    """Mutant: `or` for `and` in reparameterize's input check."""
+    from derive.engine.expectation import DiagNormal, Expectation
+    from derive.engine.lemmas import reparameterize
+
+    z1, z2, e = sp.symbols("z1 z2 e", real=True)
+    bad = (z1**2, Expectation(z1 * z2, (z1, z2), DiagNormal((0, 0), (1, 1))))
+    for expectation in bad:
+        with pytest.raises(ValueError, match="scalar Normal"):
+            reparameterize(expectation, e)
