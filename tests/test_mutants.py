@@ -26,7 +26,7 @@ x = sp.IndexedBase("x", positive=True)
 
 
 def _one_step(start: sp.Expr, op: str, end: sp.Expr, by, a: Assumptions | None = None):
-    relation = {"<=": sp.Le, "<": sp.Lt}[op]
+    relation = {"<=": sp.Le, "<": sp.Lt, ">=": sp.Ge}[op]
     return Derivation("mutant", relation(start, end), start, [Step(op, end, by)],
                       a or Assumptions()).check()
 
@@ -178,14 +178,20 @@ def test_a_possibly_empty_range_is_not_a_reversed_one():
 
 
 def test_jensen_for_an_affine_and_a_half_line_function():
-    """Mutants: concavity demanded strictly (f'' < 0), and the domain [0, oo) refused.
-    Jensen holds with equality for affine f, and -t^2 is concave on [0, oo)."""
+    """Mutants: concavity demanded strictly (f'' < 0), the domain [0, oo) or the real line
+    refused, another interval accepted. Jensen holds with equality for affine f, and -t^2
+    is concave on [0, oo) and on the real line."""
     y = sp.IndexedBase("y", nonnegative=True)
+    r = sp.IndexedBase("r", real=True)
     half = sp.Rational(1, 2)
     for f, points, domain in ((sp.Lambda(t, 2 * t + 1), x[i], sp.Interval.open(0, sp.oo)),
-                              (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo))):
+                              (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)),
+                              (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
         assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
+    assert not any(">= -oo" in ob.text for ob in use.obligations)  # no vacuous x_i >= -oo
+    with pytest.raises(ValueError, match="domain"):
+        jensen(sp.Lambda(t, -t**2), half, r[i], (i, 1, 2), domain=sp.Interval(1, 2))
 
 
 def test_gibbs_bounds_minus_kl_and_never_kl():
@@ -210,3 +216,96 @@ def test_jensen_prints_the_second_derivative():
     use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
     (text,) = [ob.text for ob in use.obligations if ob.text.startswith("f''")]
     assert "-1/" in text and "**2 <= 0" in text
+
+
+def test_log_monotone_needs_a_below_b():
+    """Mutant: the obligation a <= b checked as a + b >= 0. log(s + 1) <= log s is false."""
+    from derive.engine.lemmas import log_monotone
+
+    s = sp.Symbol("s", positive=True)
+    assert _one_step(sp.log(s), "<=", sp.log(s + 1), log_monotone(s, s + 1)).verdict \
+        is Verdict.PROVED
+    wrong = _one_step(sp.log(s + 1), "<=", sp.log(s), log_monotone(s + 1, s))
+    assert wrong.verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("failure", ["out of time", "crash"])
+def test_a_side_condition_that_runs_out_of_time_or_crashes_is_not_proved(monkeypatch, failure):
+    """Mutants: `except OutOfTime: return False` made True, `except Exception` narrowed.
+    Running out of time, or SymPy crashing, proves nothing and raises nothing."""
+    from derive.engine import lemmas
+    from derive.engine.timelimit import OutOfTime
+
+    def broken(*args, **kwargs):
+        raise OutOfTime("test") if failure == "out of time" else ZeroDivisionError
+
+    s = sp.Symbol("s", positive=True)
+    use = log_le_sub_one(1, s)
+    assert _one_step(sp.log(s), "<=", s - 1, use).verdict is Verdict.PROVED
+    monkeypatch.setattr(lemmas, "prove_sign", broken)
+    outcome = use.check(sp.log(s), "<=", s - 1, Assumptions())
+    assert outcome.verdict is not Verdict.PROVED
+
+
+def test_gibbs_refuses_a_normal_law_beside_a_density():
+    """Mutant: `or` for `and` in the mixed-law check, which then builds a KL of a law object
+    as if it were a density. One normal law and one density is a one-line ValueError."""
+    from derive.engine.expectation import Normal
+    from derive.engine.lemmas import gibbs
+
+    z = sp.Symbol("z", real=True)
+    q = sp.Function("q")
+    for p, other in ((Normal(0, 1), q(z)), (q(z), Normal(0, 1))):
+        with pytest.raises(ValueError, match="two normal laws"):
+            gibbs(p, other, (z, -sp.oo, sp.oo))
+
+
+def test_hypothesis_lemma_reads_the_declared_direction():
+    """Mutant: the hypothesis lemma's small and big sides swapped. u <= v declared proves
+    u <= v and v >= u, never v <= u."""
+    from derive.engine.lemmas import hypothesis
+
+    u, v = sp.symbols("u v", real=True)
+    a = Assumptions(facts=(sp.Le(u, v),))
+    assert _one_step(u, "<=", v, hypothesis(u, "<=", v), a).verdict is Verdict.PROVED
+    assert _one_step(v, ">=", u, hypothesis(v, ">=", u), a).verdict is Verdict.PROVED
+    assert _one_step(v, "<=", u, hypothesis(v, "<=", u), a).verdict is not Verdict.PROVED
+
+
+def test_jensen_needs_its_points_in_the_domain():
+    """Mutant: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped. With real
+    points log x_i need not exist; declared positive, the step is proved."""
+    r = sp.IndexedBase("r", real=True)
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), r[i], (i, 1, 2))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
+
+
+def test_jensen_checks_concavity_on_the_whole_domain():
+    """Mutant: the real line's concavity checked on [0, oo) only. -t^3 is concave there,
+    not on R: at r = (-2, 0), 4 <= 1 is false."""
+    r = sp.IndexedBase("r", real=True)
+    use = jensen(sp.Lambda(t, -t**3), sp.Rational(1, 2), r[i], (i, 1, 2),
+                 domain=sp.Interval(-sp.oo, sp.oo))
+    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+
+
+def test_jensen_wants_a_lambda_of_one_variable():
+    """Mutant: `and` for `or` in the check of f: a bad f must be a one-line ValueError."""
+    u = sp.Symbol("u")
+    for f in (sp.log, sp.Lambda((t, u), t * u)):
+        with pytest.raises(ValueError, match="Lambda of one variable"):
+            jensen(f, sp.Rational(1, 2), x[i], (i, 1, 2))
+
+
+def test_reparameterize_wants_an_expectation_under_a_scalar_normal():
+    """Mutant: `or` for `and` in reparameterize's input check."""
+    from derive.engine.expectation import DiagNormal, Expectation
+    from derive.engine.lemmas import reparameterize
+
+    z1, z2, e = sp.symbols("z1 z2 e", real=True)
+    bad = (z1**2, Expectation(z1 * z2, (z1, z2), DiagNormal((0, 0), (1, 1))))
+    for expectation in bad:
+        with pytest.raises(ValueError, match="scalar Normal"):
+            reparameterize(expectation, e)
