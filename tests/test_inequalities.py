@@ -202,8 +202,19 @@ def test_a_plain_lemma_rebuilt_from_a_use_proves_none_of_its_extra_conditions():
     """Rebuilding a LemmaUse from a Use's fields (the reader's `_flip` does) loses `Use.check`:
     the extra conditions then carry the expression -1, which no discharge proves."""
     use = add(hypothesis(pos, "<=", V), real)
-    plain = LemmaUse(use.lemma, use.lhs, use.op, use.rhs, use.obligations, use.detail)
+    try:
+        plain = LemmaUse(use.lemma, use.lhs, use.op, use.rhs, use.obligations, use.detail)
+    except (TypeError, ValueError):  # a LemmaUse that recomputes its instance from arguments
+        return  # cannot be rebuilt from a Use's fields at all, which is safer still
     assert not plain.check(use.lhs, use.op, use.rhs, A_LE_B).proved
+
+
+def test_flipped_and_rewritten_uses_are_checked_again():
+    use = add(hypothesis(pos, "<=", V), real)
+    assert proved(use.flipped(), A_LE_B, V + real, ">=", pos + real)
+    two = use.xreplace(lambda e: e.xreplace({real: sp.Integer(2)}))
+    assert proved(two, A_LE_B, pos + 2, "<=", V + 2)
+    assert not proved(use.xreplace(lambda e: e.xreplace({V: real})), A_LE_B)  # u <= r undeclared
 
 
 # ---------------------------------------------------------------- sums and exchanges

@@ -43,7 +43,8 @@ def derivation_text(result: DerivationResult) -> str:
 def report_text(report: IdentityReport) -> str:
     """`derive show`: every derivation of an identity, then its confirmations."""
     ident = report.identity
-    parts = [f"[{ident.id}] {ident.title}  (alias {ident.alias}, worksheet part {ident.part})", ""]
+    where = "canon, docs/canon.md" if ident.section == "canon" else f"worksheet part {ident.part}"
+    parts = [f"[{ident.id}] {ident.title}  (alias {ident.alias}, {where})", ""]
     parts += [derivation_text(r) + "\n" for r in report.derivations]
     for c in report.confirmations:
         parts.append(f"  {'PASS' if c.passed else 'FAIL'}  {c.name}: {c.summary}")

@@ -26,19 +26,22 @@ each `Lemma.formal`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import FunctionClass
 
 from derive.engine.assumptions import Assumptions
+from derive.engine.checks import check_equal
 from derive.engine.expectation import DiagNormal, Expectation, Normal
 from derive.engine.lemmas import (
+    IMPLIES,
     LEMMAS,
     POSITIVE_REALS,
     Lemma,
     LemmaUse,
     Obligation,
+    _discharge,
     _fails,
     _in_domain,
     _index,
@@ -127,26 +130,68 @@ class Condition:
     payload: object = None
 
 
-@dataclass(frozen=True)
 class Use(LemmaUse):
-    """A lemma instance with extra conditions, each proved (or found declared) by `check`."""
+    """A lemma instance with extra conditions, each proved (or found declared) by `check`.
 
-    conditions: tuple[Condition, ...] = field(default_factory=tuple)
+    Built by this module's functions. It sets `LemmaUse`'s fields itself (and leaves any
+    others, such as a rebuilt-from-arguments `args`, empty), so it does not depend on how
+    `LemmaUse` is constructed; `check`, `flipped` and `xreplace` are its own.
+    """
+
+    def __init__(self, lemma: Lemma, lhs: sp.Expr, op: str, rhs: sp.Expr,
+                 obligations: tuple[Obligation, ...] = (), detail: str = "",
+                 conditions: tuple[Condition, ...] = ()) -> None:
+        values = {"lemma": lemma, "lhs": sp.sympify(lhs), "op": op, "rhs": sp.sympify(rhs),
+                  "obligations": tuple(obligations), "detail": detail, "args": (),
+                  "options": (), "reversed": False}
+        for name in LemmaUse.__dataclass_fields__:
+            object.__setattr__(self, name, values[name])
+        object.__setattr__(self, "conditions", tuple(conditions))
 
     def check(self, lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions, *,
               seconds: float = DEFAULT_SECONDS) -> Outcome:
         """PROVED if the step is this instance and every side condition holds."""
-        provable = tuple(ob for ob in self.obligations if ob.expr is not _UNPROVABLE)
-        base = LemmaUse(self.lemma, self.lhs, self.op, self.rhs, provable, self.detail)
-        out = base.check(lhs, op, rhs, a, seconds=seconds)
-        if not out.proved:
-            return out
-        for c in self.conditions:
-            why = _condition_fails(c, a, seconds)
-            if why:
-                return _fails(why)
+        if self.op not in IMPLIES.get(op, ()):
+            return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
+        if not (check_equal(lhs, self.lhs, a, seconds=seconds).proved
+                and check_equal(rhs, self.rhs, a, seconds=seconds).proved):
+            return _fails(f"the step's sides are not the sides of {self.lemma.name}")
+        unproved = [ob.text for ob in self.obligations
+                    if ob.expr is not _UNPROVABLE and not _discharge(ob, a, seconds)]
+        unproved += [why for why in (_condition_fails(c, a, seconds) for c in self.conditions)
+                     if why]
+        if unproved:
+            return _fails(f"side condition not proved: {unproved[0]}")
         conds = "; ".join(ob.text for ob in self.obligations)
         return Outcome(Verdict.PROVED, self.lemma.name + (f" [{conds}]" if conds else ""))
+
+    def flipped(self) -> Use:
+        """b >= a for a <= b."""
+        return reverse(self)
+
+    def xreplace(self, mapping: object) -> Use:
+        """The instance with a rewrite applied uniformly (to sides, conditions, inner steps).
+
+        A uniform rewrite of a lemma's instance is an instance of the same lemma, and every
+        side condition is proved again, on the rewritten expressions, when checked.
+        """
+        def sub(e: object) -> object:
+            if isinstance(e, LemmaUse) and hasattr(e, "xreplace"):
+                return e.xreplace(mapping)
+            if isinstance(e, LemmaUse):  # a LemmaUse made of its fields: rewrite them
+                return replace(e, lhs=sub(e.lhs), rhs=sub(e.rhs), obligations=tuple(
+                    Obligation(ob.text, ob.kind, sub(ob.expr), sub(ob.other))
+                    for ob in e.obligations))
+            if not isinstance(e, sp.Basic):
+                return e
+            return mapping(e) if callable(mapping) else e.xreplace(mapping)
+
+        obligations = tuple(ob if ob.expr is _UNPROVABLE else
+                            Obligation(ob.text, ob.kind, sub(ob.expr), sub(ob.other))
+                            for ob in self.obligations)
+        conditions = tuple(Condition(c.text, c.kind, sub(c.payload)) for c in self.conditions)
+        return Use(self.lemma, sub(self.lhs), self.op, sub(self.rhs), obligations, self.detail,
+                   conditions)
 
 
 def _condition_fails(c: Condition, a: Assumptions, seconds: float) -> str:
@@ -172,7 +217,7 @@ def _use(lemma: Lemma, lhs: sp.Expr, op: str, rhs: sp.Expr,
          obligations: tuple[Obligation, ...] = (), conditions: tuple[Condition, ...] = (),
          detail: str = "") -> Use:
     shown = tuple(Obligation(c.text, c.kind, _UNPROVABLE) for c in conditions)
-    return Use(lemma, lhs, op, rhs, tuple(obligations) + shown, detail, tuple(conditions))
+    return Use(lemma, lhs, op, rhs, tuple(obligations) + shown, detail, conditions)
 
 
 def integrable(g: sp.Expr, variables: sp.Symbol | tuple, law: object) -> str:

@@ -97,7 +97,9 @@ CHAIN = Assumptions(distributions=(Distribution(a, i, n), Distribution(b, i, n))
 def kl_chain_rule(assumptions: Assumptions = CHAIN) -> list[Derivation]:
     """c6: D(a A || b B) = D(a || b) + sum_i a_i D(A_i. || B_i.)."""
     joint = double(a[i] * A[i, j] * sp.log(a[i] * A[i, j] / (b[i] * B[i, j])))
-    conditional = sp.Sum(a[i] * KL(A[i, j], B[i, j], JLIM), ILIM)
+    # sum_j A_ij log(A_ij / B_ij) is D_KL(A_i. || B_i.), written out: each row of A and B is a
+    # distribution by the row rules, which a Distribution (one index) cannot declare.
+    conditional = sp.Sum(a[i] * sp.Sum(A[i, j] * sp.log(A[i, j] / B[i, j]), JLIM), ILIM)
     rhs = KL(a[i], b[i], ILIM) + conditional
     return [Derivation(
         "chain rule: D_KL(P(x, y) || Q(x, y)) = D_KL(P(x) || Q(x)) + "
@@ -107,10 +109,10 @@ def kl_chain_rule(assumptions: Assumptions = CHAIN) -> list[Derivation]:
               + double(a[i] * A[i, j] * sp.log(A[i, j] / B[i, j])),
               "log of a product (all positive); linearity"),
          Step("=", sp.Sum(a[i] * sp.log(a[i] / b[i]) * sp.Sum(A[i, j], JLIM), ILIM)
-              + sp.Sum(a[i] * sp.Sum(A[i, j] * sp.log(A[i, j] / B[i, j]), JLIM), ILIM),
+              + conditional,
               iterate_sums(double(a[i] * A[i, j] * sp.log(a[i] / b[i]))
                            + double(a[i] * A[i, j] * sp.log(A[i, j] / B[i, j])))),
-         Step("=", rhs, "each row of A sums to 1; definition of D_KL",
+         Step("=", rhs, "each row of A sums to 1; definition of D_KL(a || b)",
               uses=("sum_j A_ij = 1",))],
         assumptions)]
 
