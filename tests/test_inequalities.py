@@ -245,3 +245,17 @@ def test_jensen_on_an_expectation_is_not_jensen_on_another_law():
     use = jensen_expectation(LOG, q(x) / p(x), x, p)
     other = Expectation(sp.log(q(x) / p(x)), x, q)
     assert not proved(use, a, other, "<=", use.rhs)
+
+
+def test_a_hand_built_use_is_refused():
+    """Issue 13, class 7: sides and side conditions come from the lemma, never the caller."""
+    import pytest
+    import sympy as sp
+
+    from derive.engine.inequalities import LOG_SUM, Use
+    from derive.engine.lemmas import LOG_MONOTONE
+
+    t = sp.Symbol("t", positive=True)
+    for lemma in (LOG_MONOTONE, LOG_SUM):
+        with pytest.raises(ValueError, match="lemma's function"):
+            Use(lemma, sp.log(t), "<=", t - 2)

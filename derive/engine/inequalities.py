@@ -130,17 +130,26 @@ class Condition:
     payload: object = None
 
 
+_BUILDER = object()  # the token only this module's lemma functions pass to Use
+
+
 class Use(LemmaUse):
     """A lemma instance with extra conditions, each proved (or found declared) by `check`.
 
-    Built by this module's functions. It sets `LemmaUse`'s fields itself (and leaves any
-    others, such as a rebuilt-from-arguments `args`, empty), so it does not depend on how
-    `LemmaUse` is constructed; `check`, `flipped` and `xreplace` are its own.
+    Built only by this module's lemma functions (`jensen_expectation`, `log_sum`, `add`, ...):
+    a hand-built `Use(lemma, lhs, op, rhs)` would choose its own sides and drop the lemma's
+    side conditions (issue 13, class 7), so the constructor takes a private token and is a
+    ValueError without it. It sets `LemmaUse`'s fields itself (and leaves any others, such as
+    a rebuilt-from-arguments `args`, empty); `check`, `flipped` and `xreplace` are its own.
     """
 
     def __init__(self, lemma: Lemma, lhs: sp.Expr, op: str, rhs: sp.Expr,
                  obligations: tuple[Obligation, ...] = (), detail: str = "",
-                 conditions: tuple[Condition, ...] = ()) -> None:
+                 conditions: tuple[Condition, ...] = (), *, _token: object = None) -> None:
+        if _token is not _BUILDER or not any(lemma is known for known in ALL_LEMMAS):
+            raise ValueError("Use: build a lemma instance with the lemma's function in "
+                             "derive.engine.inequalities (jensen_expectation, log_sum, add, "
+                             "...): its sides and side conditions come from the lemma")
         values = {"lemma": lemma, "lhs": sp.sympify(lhs), "op": op, "rhs": sp.sympify(rhs),
                   "obligations": tuple(obligations), "detail": detail, "args": (),
                   "options": (), "reversed": False}
@@ -191,7 +200,7 @@ class Use(LemmaUse):
                             for ob in self.obligations)
         conditions = tuple(Condition(c.text, c.kind, sub(c.payload)) for c in self.conditions)
         return Use(self.lemma, sub(self.lhs), self.op, sub(self.rhs), obligations, self.detail,
-                   conditions)
+                   conditions, _token=_BUILDER)
 
 
 def _condition_fails(c: Condition, a: Assumptions, seconds: float) -> str:
@@ -217,7 +226,8 @@ def _use(lemma: Lemma, lhs: sp.Expr, op: str, rhs: sp.Expr,
          obligations: tuple[Obligation, ...] = (), conditions: tuple[Condition, ...] = (),
          detail: str = "") -> Use:
     shown = tuple(Obligation(c.text, c.kind, _UNPROVABLE) for c in conditions)
-    return Use(lemma, lhs, op, rhs, tuple(obligations) + shown, detail, conditions)
+    return Use(lemma, lhs, op, rhs, tuple(obligations) + shown, detail, conditions,
+               _token=_BUILDER)
 
 
 def integrable(g: sp.Expr, variables: sp.Symbol | tuple, law: object) -> str:
