@@ -15,9 +15,9 @@ from derive.engine.derivation import Derivation
 from derive.engine.verdict import Verdict
 from derive.identities import canon_bounds, canon_finite, canon_gaussian, canon_score
 from derive.identities.canon import IDENTITIES
-from derive.identities.canon_soundness import false_claims
 from derive.identities.catalogue import lookup, section
 from derive.identities.soundness import check_claim
+from derive.identities.soundness.canon import false_claims
 from numeric.confirm import canon as numeric
 
 DERIVATIONS = [(ident.id, k, d) for ident in IDENTITIES for k, d in enumerate(ident.derivations())]

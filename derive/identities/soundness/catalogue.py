@@ -9,6 +9,7 @@ from derive.identities.soundness import (
     bases,
     branches,
     bypass,
+    canon,
     conventions,
     domain,
     elbo,
@@ -30,7 +31,7 @@ from derive.identities.soundness.core import Claim, ClaimResult, SoundnessReport
 
 FAMILIES = (kl, elbo, gaussian, reparam, algebra, undeclared, parameters, existence, undefined,
             conventions, laws, bypass, domain, time_limits, branches, bases, sigma, sums, kinks,
-            moments)
+            moments, canon)
 
 
 def catalogue() -> list[Claim]:

@@ -1,8 +1,7 @@
 """False neighbours of the canon and of its lemmas: none may be proved.
 
 Wrong orientations, convex for concave, a missing positivity condition, the swapped KL, a
-dropped term: each a `soundness.Claim` (the soundness catalogue's record), so that
-`derive soundness` can run them once `soundness.catalogue()` adds `false_claims()`.
+dropped term: one family of the soundness catalogue (`derive soundness` runs them).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from derive.engine.inequalities import (
 )
 from derive.engine.lemmas import hypothesis
 from derive.identities import canon_bounds, canon_finite, canon_gaussian
-from derive.identities.soundness import Claim, claim, with_statement
+from derive.identities.soundness.core import Claim, claim, with_statement
 
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t")
@@ -115,4 +114,24 @@ def false_claims() -> list[Claim]:
         ("F-canon-dpi-swapped", "c7", "D(aK || bK) <= D(b || a): the swapped KL", _dpi_swapped),
         ("F-canon-iwae-upward", "c4", "L_k >= log p(x)", _iwae_upward),
     ]
-    return [Claim(key, False, concerns, text, build) for key, concerns, text, build in rows]
+    return [Claim(key, False, concerns, text, build, KINDS[key])
+            for key, concerns, text, build in rows]
+
+
+KINDS = {  # each claim's class (derive.identities.soundness.core.CLASSES)
+    "F-canon-jensen-convex-for-concave": "direction",
+    "F-canon-jensen-upside-down": "direction",
+    "F-canon-log-sum-reversed": "direction",
+    "F-canon-log-sum-no-positivity": "support",
+    "F-canon-log-inverse": "direction",
+    "F-canon-negative-factor": "sign-factor",
+    "F-canon-gauss-kl-swapped": "swapped",
+    "F-canon-vae-kl-no-minus-one": "dropped",
+    "F-canon-dpi-swapped": "swapped",
+    "F-canon-iwae-upward": "direction",
+}
+
+
+def claims() -> list[Claim]:
+    """This family's claims (all false), as the catalogue lists every family."""
+    return false_claims()
