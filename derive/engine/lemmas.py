@@ -96,8 +96,8 @@ DIFFERENTIATION = Lemma(
     "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
     "d/dt of an explicit expression", ("every function differentiated is differentiable",),
     "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
-LEMMAS = (JENSEN, JENSEN_EXPECTATION, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
-          EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
+LEMMAS = (JENSEN, JENSEN_EXPECTATION, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS,
+          REPARAMETERIZATION, EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
 
 
 @dataclass(frozen=True)
