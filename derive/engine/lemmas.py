@@ -47,6 +47,15 @@ JENSEN = Lemma(
     "sum_i w_i f(x_i) <= f(sum_i w_i x_i)",
     ("f concave on an interval D: f'' <= 0 on D", "x_i in D", "w_i >= 0", "sum_i w_i = 1"),
     "Mathlib: ConcaveOn.le_map_sum (ConvexOn.map_sum_le for convex f)")
+JENSEN_EXPECTATION = Lemma(
+    "jensen-expectation", "Jensen's inequality for an expectation",
+    "E_q[f(g(z))] <= f(E_q[g(z)]) for concave f (f(E_q[g]) <= E_q[f(g)] for convex f)",
+    ("f concave (convex) on an interval D: f'' <= 0 (>= 0) on D, f smooth", "g(z) in D",
+     "q a declared density, or a normal law with positive variances",
+     "g integrable under q: E_q|g| < oo (f(g) integrable, or E_q[f(g)] = -oo for concave f, "
+     "+oo for convex f, where the inequality holds in the extended reals)"),
+    "Mathlib: ConcaveOn.le_map_integral (ConvexOn.map_integral_le for convex f), "
+    "Analysis/Convex/Integral.lean")
 LOG_LE_SUB_ONE = Lemma(
     "log-le-sub-one", "log t <= t - 1 (weighted sum form)",
     "sum_i w_i log x_i <= sum_i w_i (x_i - 1)",
@@ -87,8 +96,8 @@ DIFFERENTIATION = Lemma(
     "differentiation", "rules of differentiation (sum, product, chain rule), evaluated by SymPy",
     "d/dt of an explicit expression", ("every function differentiated is differentiable",),
     "Mathlib: HasDerivAt.comp, HasDerivAt.mul, HasDerivAt.add")
-LEMMAS = (JENSEN, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS, REPARAMETERIZATION,
-          EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
+LEMMAS = (JENSEN, JENSEN_EXPECTATION, LOG_LE_SUB_ONE, LOG_MONOTONE, HYPOTHESIS, GIBBS,
+          REPARAMETERIZATION, EXCHANGE_DERIVATIVE, SCORE_FUNCTION, DIFFERENTIATION)
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,9 @@ class Obligation:
     """One side condition of a lemma instance, checked symbolically."""
 
     text: str
-    kind: str  # "nonneg", "pos", "nonpos", "equal", "le", "smooth", "constant", "independent"
+    # "nonneg", "pos", "nonpos", "equal", "le", "smooth", "constant", "independent", "density",
+    # "integrable"
+    kind: str
     expr: sp.Expr
     other: sp.Expr = sp.S.Zero
 
@@ -236,6 +247,10 @@ def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
 def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
     if ob.kind == "smooth":
         return is_smooth(ob.expr)
+    if ob.kind == "density":
+        return any(d.function == ob.expr.func for d in a.densities)
+    if ob.kind == "integrable":
+        return _integrable(ob.expr, a, seconds)
     if ob.kind == "constant":  # expr is a density q(...), other the variable
         return a.is_constant(ob.expr.func)
     if ob.kind == "independent":  # expr free of the variable `other`, symbols as declared;
@@ -320,6 +335,76 @@ def jensen(f: sp.Lambda, weights: sp.Expr, points: sp.Expr, index: tuple, *,
         _range(index),
     )
     return Instance(lhs, "<=", rhs, obligations, f"f = {f.expr} in {f.variables[0]}")
+
+
+@lemma_function(JENSEN_EXPECTATION)
+def jensen_expectation(f: sp.Lambda, expectation: sp.Expr, *, convex: bool = False,
+                       domain: sp.Interval = POSITIVE_REALS) -> Instance:
+    """Jensen for an expectation: E_q[f(g)] <= f(E_q[g]) for concave f (reversed for convex).
+
+    `expectation` is E_q[g]; the law q is a declared density or a normal law. Integrability
+    of g is proved for a polynomial g under a normal law (every moment exists), for a g of one
+    sign whose expectation evaluates to a finite expression (E_p[q/p] = integral of q = 1), or
+    from a declared fact `E_q[Abs(g)] < oo`. Worksheet 1c for densities, 2b (the ELBO).
+
+    >>> z = sp.Symbol("z", real=True); s = sp.Symbol("s", positive=True)
+    >>> from derive.engine.expectation import Expectation, Normal
+    >>> jensen_expectation(sp.Lambda(s, sp.log(s)), Expectation(1 + z**2, z, Normal(0, 1))).rhs
+    log(E_{z~N(0, 1)}[z**2 + 1])
+    """
+    from derive.engine.expectation import Expectation
+
+    if not (isinstance(f, sp.Lambda) and len(f.variables) == 1):
+        raise ValueError(f"jensen_expectation: f must be a Lambda of one variable, e.g. "
+                         f"Lambda(t, log(t)), not {f!r}")
+    if not isinstance(expectation, Expectation):
+        raise ValueError("jensen_expectation: expected an Expectation E_q[g]")
+    if not isinstance(convex, bool):
+        raise ValueError(f"jensen_expectation: convex must be True or False, not {convex!r}")
+    g, zs, law = expectation.function, expectation.variables, expectation.law
+    inner = Expectation(f(g), zs, law)
+    outer = f(expectation)
+    t = _interval_symbol(domain)
+    curvature = sp.diff(f(t), t, 2)
+    shape = "convex" if convex else "concave"
+    if expectation.is_abstract:
+        law_ok = (Obligation(f"{law.func} is a declared density", "density", law),)
+    else:
+        law_ok = tuple(Obligation(f"variance {c.var} > 0", "pos", c.var)
+                       for c in law.coordinates)
+    obligations = (
+        Obligation(f"f = {f.expr} is smooth (f'' is its true second derivative)", "smooth",
+                   f(t)),
+        Obligation(f"f''(t) = {sp.simplify(curvature)} {'>=' if convex else '<='} 0 on "
+                   f"{domain} (f {shape})", "nonneg" if convex else "nonpos", curvature),
+        *_in_domain(g, domain, f"g = {g}"),
+        *law_ok,
+        Obligation(f"E|{g}| < oo under {_law_text(law)}", "integrable", expectation),
+    )
+    lhs, rhs = (outer, inner) if convex else (inner, outer)
+    return Instance(lhs, "<=", rhs, obligations, f"f = {f.expr} {shape}, g = {g}")
+
+
+def _law_text(law: sp.Basic) -> str:
+    return str(law.func) if isinstance(law, sp.core.function.AppliedUndef) else str(law)
+
+
+def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool:
+    """E|g| < oo: declared, a polynomial under a normal law, or one-signed with a finite E[g]."""
+    from derive.engine.checks import linearise
+    from derive.engine.definitions import unfold
+    from derive.engine.expectation import Expectation
+
+    g, zs = e.function, e.variables
+    declared = sp.Lt(Expectation(sp.Abs(g), zs, e.law), sp.oo, evaluate=False)
+    if any(f == declared for f in a.facts):
+        return True
+    if not e.is_abstract and g.is_polynomial(*zs):
+        return True
+    if not (prove_sign(g, a, strict=False) or prove_sign(-g, a, strict=False)):
+        return False
+    value = a.normalise(sp.simplify(a.normalise(linearise(unfold(e)))))
+    return not value.has(sp.Integral) and value.is_finite is True
 
 
 def _interval_symbol(domain: sp.Interval) -> sp.Symbol:
