@@ -310,3 +310,15 @@ def test_reparameterize_wants_an_expectation_under_a_scalar_normal():
     for expectation in bad:
         with pytest.raises(ValueError, match="scalar Normal"):
             reparameterize(expectation, e)
+
+
+def test_jensen_prints_the_domain_bound_it_checks():
+    """Mutant: the printed bound's strictness swapped (> for >=): on (0, oo) the points must
+    be > 0, on [0, oo) >= 0, and the text says so."""
+    y = sp.IndexedBase("y", nonnegative=True)
+    half = sp.Rational(1, 2)
+    texts = {str(d): [ob.text for ob in jensen(f, half, pts, (i, 1, 2), domain=d).obligations]
+             for f, pts, d in ((sp.Lambda(t, sp.log(t)), x[i], sp.Interval.open(0, sp.oo)),
+                               (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)))}
+    assert f"x_{i} = {x[i]} > 0" in texts["Interval.open(0, oo)"]
+    assert f"x_{i} = {y[i]} >= 0" in texts["Interval(0, oo)"]
