@@ -274,11 +274,14 @@ def test_hypothesis_lemma_reads_the_declared_direction():
 
 
 def test_jensen_needs_its_points_in_the_domain():
-    """Mutant: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped. With real
-    points log x_i need not exist; declared positive, the step is proved."""
+    """Mutants: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped, or made
+    x_i >= 0. With real or nonnegative points log x_i need not exist; declared positive,
+    the step is proved."""
     r = sp.IndexedBase("r", real=True)
-    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), r[i], (i, 1, 2))
-    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+    y = sp.IndexedBase("y", nonnegative=True)  # log 0 does not exist either
+    for points in (r[i], y[i]):
+        use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), points, (i, 1, 2))
+        assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
     use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
 
@@ -334,3 +337,13 @@ def test_gibbs_for_normal_laws_is_the_kl():
     c = sp.Symbol("c", real=True)
     use = gibbs(Normal(0, 1), Normal(1, 1), z, offset=c)
     assert _one_step(c - sp.Rational(1, 2), "<=", c, use).verdict is Verdict.PROVED
+
+
+def test_reparameterize_prints_its_substitution():
+    """Mutant: the printed substitution x = m - sqrt(v) eps (the check uses the right one)."""
+    from derive.engine.expectation import Expectation, Normal
+    from derive.engine.lemmas import reparameterize
+
+    z, e, m = sp.Symbol("z", real=True), sp.Symbol("e", real=True), sp.Symbol("m", real=True)
+    use = reparameterize(Expectation(z**2, z, Normal(m, 4)), e)
+    assert use.describe().endswith(f"({z} = {m + 2 * e})")
