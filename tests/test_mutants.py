@@ -183,12 +183,14 @@ def test_a_possibly_empty_range_is_not_a_reversed_one():
 def test_jensen_for_an_affine_and_a_half_line_function():
     """Mutants: concavity demanded strictly (f'' < 0), the domain [0, oo) or the real line
     refused, another interval accepted, the real line's variable not real. Jensen holds with
-    equality for affine f; -t^2 is concave on [0, oo) and on R; -t^4 on R (f'' = -12 t^2)."""
+    equality for affine f; -t^2 is concave on [0, oo) and on R, -t^3 on [0, oo) (f'' = -6t)
+    and -t^4 on R (f'' = -12 t^2)."""
     y = sp.IndexedBase("y", nonnegative=True)
     r = sp.IndexedBase("r", real=True)
     half = sp.Rational(1, 2)
     for f, points, domain in ((sp.Lambda(t, 2 * t + 1), x[i], sp.Interval.open(0, sp.oo)),
                               (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)),
+                              (sp.Lambda(t, -t**3), y[i], sp.Interval(0, sp.oo)),
                               (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo)),
                               (sp.Lambda(t, -t**4), r[i], sp.Interval(-sp.oo, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
