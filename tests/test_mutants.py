@@ -352,3 +352,11 @@ def test_reparameterize_prints_its_substitution():
     z, e, m = sp.Symbol("z", real=True), sp.Symbol("e", real=True), sp.Symbol("m", real=True)
     use = reparameterize(Expectation(z**2, z, Normal(m, 4)), e)
     assert use.describe().endswith(f"({z} = {m + 2 * e})")
+
+
+def test_a_bad_summation_range_is_a_one_line_error():
+    """Mutant: `or` for `and` in the range check, so (i, 1) fails later with a bare unpacking
+    error instead of saying what a range is."""
+    for bad in ((i, 1), [i, 1, 2, 3], (2, 1, n)):
+        with pytest.raises(ValueError, match="summation range must be"):
+            log_le_sub_one(1, x[i], bad)
