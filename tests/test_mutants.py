@@ -27,7 +27,7 @@ x = sp.IndexedBase("x", positive=True)
 
 def _one_step(start: sp.Expr, op: str, end: sp.Expr, by, a: Assumptions | None = None):
     relation = {"<=": sp.Le, "<": sp.Lt, ">=": sp.Ge}[op]
-    return Derivation("mutant", relation(start, end), start, [Step(op, end, by)],
+    return Derivation("mutant", relation(start, end, evaluate=False), start, [Step(op, end, by)],
                       a or Assumptions()).check()
 
 
@@ -52,7 +52,10 @@ def test_log_le_sub_one_needs_a_positive_point():
     s1 = sp.Symbol("s", positive=True)
     weak = _one_step(sp.log(s0), "<=", s0 - 1, log_le_sub_one(1, s0))
     assert weak.verdict is not Verdict.PROVED
-    assert _one_step(sp.log(s1), "<=", s1 - 1, log_le_sub_one(1, s1)).verdict is Verdict.PROVED
+    proved = _one_step(sp.log(s1), "<=", s1 - 1, log_le_sub_one(1, s1))
+    assert proved.verdict is Verdict.PROVED
+    # the verdict names the side conditions it proved (mutant: printed only when there are none)
+    assert proved.steps[0].outcome.method.endswith("[x = s > 0; w = 1 >= 0]")
 
 
 def test_relative_tolerance_is_1e_10():
@@ -179,14 +182,17 @@ def test_a_possibly_empty_range_is_not_a_reversed_one():
 
 def test_jensen_for_an_affine_and_a_half_line_function():
     """Mutants: concavity demanded strictly (f'' < 0), the domain [0, oo) or the real line
-    refused, another interval accepted. Jensen holds with equality for affine f, and -t^2
-    is concave on [0, oo) and on the real line."""
+    refused, another interval accepted, the real line's variable not real. Jensen holds with
+    equality for affine f; -t^2 is concave on [0, oo) and on R, -t^3 on [0, oo) (f'' = -6t)
+    and -t^4 on R (f'' = -12 t^2)."""
     y = sp.IndexedBase("y", nonnegative=True)
     r = sp.IndexedBase("r", real=True)
     half = sp.Rational(1, 2)
     for f, points, domain in ((sp.Lambda(t, 2 * t + 1), x[i], sp.Interval.open(0, sp.oo)),
                               (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)),
-                              (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo))):
+                              (sp.Lambda(t, -t**3), y[i], sp.Interval(0, sp.oo)),
+                              (sp.Lambda(t, -t**2), r[i], sp.Interval(-sp.oo, sp.oo)),
+                              (sp.Lambda(t, -t**4), r[i], sp.Interval(-sp.oo, sp.oo))):
         use = jensen(f, half, points, (i, 1, 2), domain=domain)
         assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED, f
     assert not any(">= -oo" in ob.text for ob in use.obligations)  # no vacuous x_i >= -oo
@@ -273,11 +279,14 @@ def test_hypothesis_lemma_reads_the_declared_direction():
 
 
 def test_jensen_needs_its_points_in_the_domain():
-    """Mutant: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped. With real
-    points log x_i need not exist; declared positive, the step is proved."""
+    """Mutants: the lower-bound obligation x_i > 0 of the domain (0, oo) dropped, or made
+    x_i >= 0. With real or nonnegative points log x_i need not exist; declared positive,
+    the step is proved."""
     r = sp.IndexedBase("r", real=True)
-    use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), r[i], (i, 1, 2))
-    assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
+    y = sp.IndexedBase("y", nonnegative=True)  # log 0 does not exist either
+    for points in (r[i], y[i]):
+        use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), points, (i, 1, 2))
+        assert _one_step(use.lhs, "<=", use.rhs, use).verdict is not Verdict.PROVED
     use = jensen(sp.Lambda(t, sp.log(t)), sp.Rational(1, 2), x[i], (i, 1, 2))
     assert _one_step(use.lhs, "<=", use.rhs, use).verdict is Verdict.PROVED
 
@@ -309,3 +318,45 @@ def test_reparameterize_wants_an_expectation_under_a_scalar_normal():
     for expectation in bad:
         with pytest.raises(ValueError, match="scalar Normal"):
             reparameterize(expectation, e)
+
+
+def test_jensen_prints_the_domain_bound_it_checks():
+    """Mutant: the printed bound's strictness swapped (> for >=): on (0, oo) the points must
+    be > 0, on [0, oo) >= 0, and the text says so."""
+    y = sp.IndexedBase("y", nonnegative=True)
+    half = sp.Rational(1, 2)
+    texts = {str(d): [ob.text for ob in jensen(f, half, pts, (i, 1, 2), domain=d).obligations]
+             for f, pts, d in ((sp.Lambda(t, sp.log(t)), x[i], sp.Interval.open(0, sp.oo)),
+                               (sp.Lambda(t, -t**2), y[i], sp.Interval(0, sp.oo)))}
+    assert f"x_{i} = {x[i]} > 0" in texts["Interval.open(0, oo)"]
+    assert f"x_{i} = {y[i]} >= 0" in texts["Interval(0, oo)"]
+
+
+def test_gibbs_for_normal_laws_is_the_kl():
+    """Mutant: E[log p + log q] for the KL of two normal laws (a false lemma). KL(N(0, 1) ||
+    N(1, 1)) = 1/2 (by hand: (mean difference)^2 / 2), so c - 1/2 <= c follows."""
+    from derive.engine.expectation import Normal
+    from derive.engine.lemmas import gibbs
+
+    z = sp.Symbol("z", real=True)
+    c = sp.Symbol("c", real=True)
+    use = gibbs(Normal(0, 1), Normal(1, 1), z, offset=c)
+    assert _one_step(c - sp.Rational(1, 2), "<=", c, use).verdict is Verdict.PROVED
+
+
+def test_reparameterize_prints_its_substitution():
+    """Mutant: the printed substitution x = m - sqrt(v) eps (the check uses the right one)."""
+    from derive.engine.expectation import Expectation, Normal
+    from derive.engine.lemmas import reparameterize
+
+    z, e, m = sp.Symbol("z", real=True), sp.Symbol("e", real=True), sp.Symbol("m", real=True)
+    use = reparameterize(Expectation(z**2, z, Normal(m, 4)), e)
+    assert use.describe().endswith(f"({z} = {m + 2 * e})")
+
+
+def test_a_bad_summation_range_is_a_one_line_error():
+    """Mutant: `or` for `and` in the range check, so (i, 1) fails later with a bare unpacking
+    error instead of saying what a range is."""
+    for bad in ((i, 1), [i, 1, 2, 3], (2, 1, n)):
+        with pytest.raises(ValueError, match="summation range must be"):
+            log_le_sub_one(1, x[i], bad)
