@@ -241,11 +241,16 @@ def test_hanging_inequality_step_is_undecided_after_its_time_limit():
 
 
 def test_hanging_equality_is_corroborated_at_most():
+    """The symbolic stage is stopped; the numeric stage then corroborates (refutes the wrong
+    variant), or, on a machine too slow for 24 points in its own limit, says it stopped."""
+    stopped = "numeric check stopped"
     out = check_equal(HARD * ONE, HARD, Assumptions(), seconds=1.0)
-    assert out.verdict is Verdict.CORROBORATED
-    assert any("time limit" in note for note in out.notes)
+    assert any("symbolic check stopped" in note for note in out.notes)
+    assert out.verdict is Verdict.CORROBORATED or (
+        out.verdict is Verdict.UNDECIDED and out.method.startswith(stopped)), out
     wrong = check_equal(HARD * ONE, HARD + sp.Rational(1, 1000), Assumptions(), seconds=1.0)
-    assert wrong.verdict is Verdict.REFUTED
+    assert wrong.verdict is Verdict.REFUTED or (
+        wrong.verdict is Verdict.UNDECIDED and wrong.method.startswith(stopped)), wrong
 
 
 RATIONAL = sum(1 / (x + j * y + z**j) for j in range(1, 5))

@@ -53,10 +53,13 @@ def step_verdict(tex: str) -> Verdict:
 # ---------------------------------------------------------------- class 3: existence
 def test_principal_value_expectation_is_not_proved():
     """E_{z~N(0,1)}[1/z] does not exist; SymPy's principal value is 0."""
-    out = check_equal(Expectation(1 / z, z, Normal(0, 1)), 0, NONE)
+    e = Expectation(1 / z, z, Normal(0, 1))
+    assert any("not continuous" in why for why in unproved_existence(e.unfold()))
+    out = check_equal(e, 0, NONE)
     assert out.verdict is not Verdict.PROVED
     assert out.verdict is not Verdict.CORROBORATED  # no value: nothing to agree with
-    assert any("not continuous" in note for note in out.notes)
+    # why: the existence condition, or (a slow machine) the symbolic stage ran out of time
+    assert any("not continuous" in note or "stopped" in note for note in out.notes)
     assert step_verdict(r"""
         \begin{align*}
         \mathbb{E}_{z \sim \mathcal{N}(0, 1)}\left[\frac{1}{z}\right] &= 0
@@ -202,7 +205,7 @@ U_NONZERO, U_NEG = sp.Symbol("u", nonzero=True), sp.Symbol("u", negative=True)
 
 
 @pytest.mark.parametrize("lhs, op, rhs", [
-    (sp.Mod(K_EVEN**2, 4), "=", 0),  # k = 1 would refute it
+    (sp.Mod(K_EVEN**2, 8) * (sp.Mod(K_EVEN**2, 8) - 4), "=", 0),  # k = 1 would refute it
     (sp.Mod(K_ODD**2, 8), "=", 1),  # k = 2 would refute it
     (K_NONPOS, "<=", 0),
     (U_NONZERO**2, ">", 0),

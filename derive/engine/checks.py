@@ -357,7 +357,8 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
         with time_limit(seconds):
             if _by_hypothesis(lhs, op, rhs, a):
                 return Outcome(Verdict.PROVED, "a declared hypothesis")
-            method = prove_sign(empty_sums(gap), a, strict=strict)
+            gap = empty_sums(gap)
+            method = prove_sign(gap, a, strict=strict)
             if method:
                 why = _not_proved_because([lhs, rhs], a, method)
                 if not why and not _may_run_backwards(gap, a):
