@@ -331,7 +331,7 @@ def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
         return False
     over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
     for head, c in _split_items(m.group(1)):
-        short = head.split("(")[0].strip()
+        short = re.split(r"\(|\{?\\left", head)[0].strip()
         got = parse_latex(head, h.ctx, line=line, column=col + c)
         name = str(parse_latex(short, h.ctx, line=line, column=col + c))
         if isinstance(got, AppliedUndef):
