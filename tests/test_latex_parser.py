@@ -230,3 +230,10 @@ def test_unbraced_log_argument_runs_over_the_juxtaposed_factors() -> None:
     one = Context()
     parse_latex(r"\log x^2", one)
     assert one.readings == []  # a single factor is no convention
+
+
+def test_over_vert_and_bold_names() -> None:
+    assert parse_latex(r"{a \over b} + 1") == a / b + 1
+    assert parse_latex(r"\mathbf{x} + \boldsymbol\mu") == x + sp.Symbol("mu", real=True)
+    with pytest.raises(ParseError, match="normal density of a vector"):
+        parse_latex(r"\mathcal{N}(\mathbf{z}; 0, 1)")

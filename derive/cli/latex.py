@@ -42,6 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-numeric", action="store_true",
                    help="leave out the Monte Carlo confirmations (fast, and reproducible "
                         "without torch)")
+    p.add_argument("--snippet", action="store_true",
+                   help="print one self-contained align* per derivation of the IDs (amsmath "
+                        "only, justifications in \\text{}) to paste into your document; "
+                        "nothing is written or checked")
     p.set_defaults(run=cmd_latex)
 
 
@@ -124,6 +128,14 @@ def cmd_latex(args: argparse.Namespace) -> int:
     from derive.cli.common import EXIT_FAILED, EXIT_OK, UsageError, identities
     from derive.output import write_atomic
 
+    if args.snippet:
+        from derive.notation.writer import snippet
+
+        if not args.ids:
+            raise UsageError("--snippet needs an identity ID (derive list shows them)")
+        for ident in identities(args.ids):
+            print("\n".join(snippet(d) for d in ident.derivations()), end="")
+        return EXIT_OK
     engine = latex_engine() if args.pdf else None
     if args.pdf and engine is None:
         raise UsageError(f"--pdf needs pdflatex, which is not on PATH: {INSTALL}")

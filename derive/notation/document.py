@@ -337,7 +337,7 @@ def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
         return False
     over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
     for head, c in _split_items(m.group(1)):
-        short = head.split("(")[0].strip()
+        short = re.split(r"\(|\{?\\left", head)[0].strip()
         got = parse_latex(head, h.ctx, line=line, column=col + c)
         name = str(parse_latex(short, h.ctx, line=line, column=col + c))
         if isinstance(got, AppliedUndef):
@@ -677,11 +677,30 @@ def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Ba
     for _ in range(passes):
         new = expr
         for r in rules:
-            new = r.apply(new)
+            new = _apply(r, new)
         if new == expr:
             return expr
         expr = new
     return expr
+
+
+def _apply(rule: Rule, e: sp.Basic) -> sp.Basic:
+    """The rule applied below e and then at e; an indexed entry's name (`a` in a_i) and an
+    expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i)."""
+    from derive.engine.expectation import Expectation
+
+    if isinstance(e, Expectation):
+        return Expectation(_apply(rule, e.function), e.variables, e.law)
+    if e.args and not isinstance(e, (sp.Indexed, sp.IndexedBase)):
+        args = [_apply(rule, a) for a in e.args]
+        try:
+            e = e.func(*args) if args != list(e.args) else e
+        except (TypeError, ValueError):
+            return e
+    if e == rule.old:  # at this node only: the rewrite of the parts is done above
+        return rule.new
+    m = e.match(rule.old) if rule.old.has(sp.Wild) else None
+    return rule.new.xreplace(m) if m else e
 
 
 def _per_step(steps: list, marks: list[tuple[int, int, str]]) -> list[list[str]]:

@@ -505,7 +505,8 @@ class _Parser:
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
             return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
-                t.text not in REASONS and t.text not in (r"\overset", r"\stackrel", r"\label") and \
+                t.text not in REASONS and \
+                t.text not in (r"\overset", r"\stackrel", r"\label", r"\over") and \
                 t.text not in (
                 r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
                 r"\dots", r"\ldots", r"\cdots")
@@ -551,6 +552,9 @@ class _Parser:
         if t.text == "{":
             self.next()
             inner = self.expr()
+            if self.at(r"\over"):  # {a \over b}: TeX's fraction
+                self.next()
+                inner = inner / self.expr()
             self.expect("}")
             if isinstance(inner, (sp.Symbol, sp.IndexedBase, UndefinedFunction)) and \
                     self.at("_"):

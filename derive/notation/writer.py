@@ -395,6 +395,32 @@ def derivation_block(result: DerivationResult) -> str:
     return "\n".join(out)
 
 
+def snippet(d: Derivation) -> str:
+    """One self-contained `align*` (amsmath only) to paste into one's own document: the chain,
+    each step's justification in `\\text{}`; `derive check` reads it back to the same chain."""
+    rows = [rf"  & {latex(d.start)} \\"]
+    for step in d.steps:
+        rows.append(rf"  {{}}{REL[step.op]}{{}} & {latex(step.expr)} && "
+                    rf"\text{{{_escape(step.justification)}}} \\")
+    rows[-1] = rows[-1].removesuffix(r" \\")
+    title = " ".join(d.title.split())
+    head = "".join(f"% assume: {line}\n" for line in _header_lines(d.assumptions))
+    return f"% {title}\n{head}\\begin{{align*}}\n" + "\n".join(rows) + "\n\\end{align*}\n"
+
+
+def _header_lines(a: Assumptions) -> list[str]:
+    """The `% assume:` lines `derive check` needs for the distributions and densities."""
+    out = []
+    for d in a.distributions:
+        b, i = d.base.name, d.index
+        sign = ">" if d.positive else r"\ge"
+        total = "=" if d.total == "one" else r"\le"
+        out.append(rf"{b}_{i} {sign} 0, \sum_{{{i}=1}}^{{{latex(d.size)}}} {b}_{i} {total} 1")
+    for f in a.densities:
+        out.append(f"{latex(f.function(f.variable))} density over {latex(f.variable)}")
+    return out
+
+
 def _chain_mathjax(d: Derivation, steps: Sequence[StepResult] | None) -> str:
     rows = [rf"& {latex(d.start)} \\"]
     for k, step in enumerate(d.steps, start=1):
