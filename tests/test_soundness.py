@@ -330,9 +330,8 @@ def test_x_over_x_at_zero_is_not_proved():
     assert check_equal(r / r, 1, Assumptions()).verdict is not Verdict.PROVED
 
 
-@pytest.mark.xfail(strict=True, reason="SymPy differentiates |x| as sign(x), 0 at x = 0: "
-                   "differentiability is a side condition in words, not checked")
 def test_derivative_at_a_kink_is_not_proved():
+    """No symbolic proof differentiates |x|, max, floor or a Piecewise (checks.NON_SMOOTH)."""
     r = sp.Symbol("r", real=True)
     claim = sp.Subs(sp.Derivative(sp.Abs(r), r), r, 0)
     assert check_equal(claim, 0, Assumptions()).verdict is not Verdict.PROVED

@@ -68,9 +68,20 @@ def _is_zero(expr: sp.Basic) -> bool:
     return expr == 0 or (expr.is_zero is True)
 
 
+# SymPy differentiates these piece by piece (d|x|/dx = sign x, 0 at the kink): a derivative
+# of one of them may not exist where SymPy gives a value, so no symbolic proof uses it.
+NON_SMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise, sp.floor,
+              sp.ceiling, sp.frac)
+
+
+def differentiates_a_kink(expr: sp.Basic) -> bool:
+    """Does expr take the derivative of a function with kinks or jumps (|x|, max, floor)?"""
+    return any(d.expr.has(*NON_SMOOTH) for d in expr.atoms(sp.Derivative))
+
+
 def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     """Name of the method that reduced diff to 0 under the assumptions, or None."""
-    if sp.count_ops(diff) > MAX_OPS:
+    if sp.count_ops(diff) > MAX_OPS or differentiates_a_kink(diff):
         return None
     diff = empty_sums(diff)
     # simplify and doit evaluate sums by SymPy's convention (the sum from 3 to n at n = 1 is
@@ -109,8 +120,8 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
 
 
 def _may_run_backwards(expr: sp.Basic, a: Assumptions) -> bool:
-    """Is some sum's range (lo..hi) not proved to satisfy hi >= lo - 1?"""
-    for node in expr.atoms(sp.Sum):
+    """Is some sum's or product's range (lo..hi) not proved to satisfy hi >= lo - 1?"""
+    for node in expr.atoms(sp.Sum, sp.Product):
         for _, lo, hi in node.limits:
             width = hi - lo + 1
             if not (width.is_nonnegative or prove_sign(width, a, strict=False)):

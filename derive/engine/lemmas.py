@@ -126,7 +126,7 @@ class Instance:
 FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LemmaUse:
     """A lemma applied to arguments. Its sides, relation and side conditions are the lemma's.
 
@@ -145,6 +145,17 @@ class LemmaUse:
     rhs: sp.Expr = field(init=False, repr=False)
     obligations: tuple[Obligation, ...] = field(init=False, repr=False)
     detail: str = field(init=False, repr=False)
+
+    def __init__(self, lemma: Lemma, args: tuple = (), options: tuple = (),
+                 reversed: bool = False, *more: object) -> None:
+        if more:  # the old LemmaUse(lemma, lhs, op, rhs, obligations): the caller's own sides
+            raise ValueError("LemmaUse(lemma, args, options, reversed): the sides, relation and "
+                             "side conditions come from the lemma; build it with the lemma's "
+                             "function (log_monotone(a, b), jensen(...), ...)")
+        for name, value in (("lemma", lemma), ("args", args), ("options", options),
+                            ("reversed", reversed)):
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if not any(self.lemma is known for known in LEMMAS):

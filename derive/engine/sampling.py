@@ -61,26 +61,28 @@ class Point:
 
 
 def empty_sums(expr: sp.Basic) -> sp.Basic:
-    """Every sum over a range that runs backwards (upper < lower, both numbers) replaced by 0.
+    """Every sum over a range that runs backwards (upper < lower, both numbers) replaced by 0,
+    every such product by 1.
 
     The one convention of the engine, symbolic and numeric alike: SymPy's Karr convention
-    would make the sum from 3 to 1 equal to minus the term at 2.
+    would make the sum from 3 to 1 equal to minus the term at 2 (and the product from 3 to 1
+    the reciprocal of the term at 2).
     """
 
     def backwards(e: sp.Basic) -> bool:
-        return isinstance(e, sp.Sum) and any(lo.is_Integer and hi.is_Integer and hi < lo
-                                             for _, lo, hi in e.limits)
+        return isinstance(e, (sp.Sum, sp.Product)) and any(
+            lo.is_Integer and hi.is_Integer and hi < lo for _, lo, hi in e.limits)
 
-    return expr.replace(backwards, lambda e: sp.S.Zero)
+    return expr.replace(backwards, lambda e: sp.S.Zero if isinstance(e, sp.Sum) else sp.S.One)
 
 
-def _expand_sum(s: sp.Sum) -> sp.Basic:
-    """A sum with integer limits written out term by term (Sum.doit is far slower)."""
-    body = s.function
+def _expand_sum(s: sp.Sum | sp.Product) -> sp.Basic:
+    """A sum (product) with integer limits written out term by term (doit is far slower)."""
+    body, join = s.function, (sp.Add if isinstance(s, sp.Sum) else sp.Mul)
     for var, lo, hi in s.limits:  # innermost first: its range may depend on an outer index
         if not (lo.is_Integer and hi.is_Integer):
             return s
-        body = sp.Add(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
+        body = join(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
     return body
 
 
@@ -88,9 +90,9 @@ def _expand_sum(s: sp.Sum) -> sp.Basic:
 def with_sizes(expr: sp.Basic, sizes: Sizes) -> sp.Basic:
     """expr with the sizes substituted and every sum over a concrete range written out
     (a range that runs backwards is empty)."""
-    e = expr.xreplace(dict(sizes)) if sizes else expr
+    e = sp.sympify(expr.xreplace(dict(sizes))) if sizes else expr
     while True:  # an inner range becomes concrete once the outer index is a number
-        done = e.replace(lambda a: isinstance(a, sp.Sum), _expand_sum)
+        done = e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), _expand_sum)
         if done == e:
             return e
         e = done

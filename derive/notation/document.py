@@ -182,6 +182,11 @@ def read_latex(text: str, names: dict[str, sp.Basic] | None = None) -> list[Read
     return chains
 
 
+# A letter a header sums over is an index on the whole line, whatever the letter and the order
+# of the items (issue 13, class 8: `x_m > 0` declares the entries x[m], not a symbol x_m).
+_SUM_INDEX = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=|\\in\b)")
+
+
 def _comments(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
     """(offset, key, value) for `% key: value` comments between start and end."""
     return [(start + m.start(), m.group(1).lower(), m.group(2))
@@ -200,6 +205,8 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
     for off, key, value in _comments(text, start, end):
         line, col = _line_col(text, off + text[off:].index(":") + 1)
         if key == "assume":
+            for letter in _SUM_INDEX.findall(value):  # w_m > 0 beside sum_{m=1}^n w_m = 1:
+                header.ctx.names.setdefault(letter, sp.Symbol(letter, integer=True))  # entries
             for item, c in _split_items(value):
                 lead = len(item) - len(item.lstrip())
                 try:
