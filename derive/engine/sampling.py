@@ -129,15 +129,21 @@ def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ..
 
     e = with_sizes(expr, sizes)
     params: list[sp.Dummy] = []
-    for f in densities:
-        m, s = _params(f)
-        params += [m, s]
-        e = e.replace(f, lambda y, m=m, s=s: sp.exp(-(y - m) ** 2 / (2 * s**2))
-                      / sp.sqrt(2 * sp.pi * s**2))
+    try:
+        for f in densities:
+            m, s = _params(f)
+            params += [m, s]
+            e = e.replace(f, lambda y, m=m, s=s: sp.exp(-(y - m) ** 2 / (2 * s**2))
+                          / sp.sqrt(2 * sp.pi * s**2))
+        unevaluable = False
+    except ValueError:  # the density is the law of an expectation: no numeric value here
+        e, unevaluable = with_sizes(expr, sizes), True
     labels = {b.label for b in e.atoms(sp.IndexedBase)}  # p in p[1]: not a variable
     variables = tuple(sorted((v for v in e.free_symbols
                               if isinstance(v, (sp.Symbol, sp.Indexed))
                               and v not in params and v not in labels), key=str))
+    if unevaluable:
+        return variables, None
     if unproved_existence(with_sizes(expr, sizes)):
         return variables, None
     # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
