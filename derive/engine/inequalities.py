@@ -57,7 +57,7 @@ FLIP = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "="}
 _UNPROVABLE = sp.S.NegativeOne  # the expression of a condition only `Use.check` can prove
 
 JENSEN_CONCAVE_E = Lemma(
-    "jensen-expectation", "Jensen's inequality for an expectation (concave f)",
+    "jensen-expectation-concave", "Jensen's inequality for an expectation (concave f)",
     "E_law[f(g)] <= f(E_law[g])",
     ("f concave on an interval D: f'' <= 0 on D", "g in D", "law: a probability law",
      "E|g| < oo", "E|f(g)| < oo"),
