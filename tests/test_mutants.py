@@ -118,13 +118,14 @@ def test_non_strict_chain_does_not_prove_a_strict_statement():
     assert result.verdict is not Verdict.PROVED
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch trust-lemmas: a LemmaUse built by "
-                   "hand takes its relation from the caller, so log t <= t - 1 proves '<'")
 def test_hand_built_lemma_use_cannot_make_a_lemma_strict():
+    """The old hand-built form (caller's sides, relation and obligations) is refused, and the
+    lemma's own non-strict instance never proves '<'."""
     s = sp.Symbol("s", positive=True)
-    hand = LemmaUse(LOG_LE_SUB_ONE, sp.log(s), "<", s - 1,
-                    (Obligation(f"x = {s} > 0", "pos", s),))
-    assert _one_step(sp.log(s), "<", s - 1, hand).verdict is not Verdict.PROVED
+    with pytest.raises(ValueError, match="lemma"):
+        LemmaUse(LOG_LE_SUB_ONE, sp.log(s), "<", s - 1, (Obligation(f"x = {s} > 0", "pos", s),))
+    weak = log_le_sub_one(1, s)
+    assert _one_step(sp.log(s), "<", s - 1, weak).verdict is not Verdict.PROVED
 
 
 def test_no_monte_carlo_check_of_part_1_has_zero_variance():
