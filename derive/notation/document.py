@@ -412,7 +412,9 @@ def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
                      r"do not depend on\s+.+)\s*", item)
     if m and not re.search(r"densit|distribution", m.group(2)):
         for name, c in _split_items(m.group(1)):
-            parse_latex(name, h.ctx, line=line, column=col + c)
+            obj = parse_latex(name, h.ctx, line=line, column=col + c)
+            if m.group(2).startswith("constant"):  # free of the differentiated parameter
+                h.constants.append(sp.Symbol(getattr(obj, "name", str(obj))))
         h.notes.append(item.strip())
         return True
     m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\mathbb\{R\}(?:\^\{?(\w+)\}?)?\s*", item)
