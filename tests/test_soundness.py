@@ -40,10 +40,18 @@ def test_no_false_claim_proved_no_true_claim_refuted(report):
     assert report.ok
 
 
+# A claim false only at isolated points ((x^2 - 1)/(x - 1) = x + 1, false at x = 1) agrees at
+# every random point: corroborated is then the honest verdict (never proved; the step's notes
+# name the excluded points). Everywhere else a false claim is never even corroborated.
+ISOLATED_POINTS = {"undefined"}
+
+
 def test_false_claims_are_refuted_undecided_or_refused_never_corroborated(report):
     for r in report.results:
         if not r.claim.true:
-            assert r.outcome in ("refuted", "undecided", "refused"), (r.claim.key, r.outcome)
+            allowed = ("refuted", "undecided", "refused") + (
+                ("corroborated",) if r.claim.kind in ISOLATED_POINTS else ())
+            assert r.outcome in allowed, (r.claim.key, r.outcome)
             if r.verdict is Verdict.REFUTED:
                 assert r.counterexample, r.claim.key  # refuted means a concrete point
 
