@@ -6,6 +6,9 @@ limit hold (docs/engine.md, "Time limits"):
 
 - `OutOfTime` is a `BaseException`, like `KeyboardInterrupt`: the `except Exception` that
   SymPy (and `lambdify`) use to try something else cannot swallow it.
+- Where Python itself drops exceptions (a weakref or gc callback, a `__del__`: "Exception
+  ignored in ..."), the limit is not lost: it fires again just after (`sys.unraisablehook`
+  while a limit is open), and nothing is printed.
 - Limits nest: an inner limit never outlives the one around it, and once the inner block is
   left the outer limit fires at its own deadline (or at once, if that has passed).
 - `DERIVE_TIME_SCALE` (a positive number, default 1) multiplies every limit: 0.25 runs the
@@ -19,6 +22,7 @@ import contextlib
 import gc
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -72,6 +76,21 @@ def _arm(deadline: float) -> None:
     signal.setitimer(signal.ITIMER_PROF, max(deadline - time.process_time(), RETRY_SECONDS))
 
 
+def _retry_when_ignored(previous):
+    """An unraisable hook: an OutOfTime that Python dropped (in a weakref callback, a gc
+    callback, a __del__) re-arms the limit to fire just after; anything else goes on to the
+    hook that was there before."""
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, OutOfTime):
+            if _DEADLINES:
+                signal.setitimer(signal.ITIMER_PROF, RETRY_SECONDS)
+            return
+        previous(unraisable)
+
+    return hook
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise OutOfTime in the block after `seconds` (times DERIVE_TIME_SCALE) of CPU time.
@@ -95,6 +114,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise OutOfTime(f"time limit of {budget:g} CPU s reached")
 
     previous = signal.signal(signal.SIGPROF, _raise)
+    outermost = not _DEADLINES
+    if outermost:
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _retry_when_ignored(previous_hook)
     _DEADLINES.append(deadline)
     _arm(deadline)
     try:
@@ -103,5 +126,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_PROF, 0)
         _DEADLINES.pop()
         signal.signal(signal.SIGPROF, previous)
+        if outermost:
+            sys.unraisablehook = previous_hook
         if _DEADLINES:  # the enclosing limit goes on counting from where it is
             _arm(_DEADLINES[-1])
