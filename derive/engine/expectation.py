@@ -296,7 +296,8 @@ def dependence(exprs: Iterable[sp.Basic], params: Iterable[sp.Symbol],
 def normal_conditions(expr: sp.Basic) -> list[tuple[str, str, sp.Expr]]:
     """What the normal laws in expr need to exist: (text, kind, e), e "real" or "pos" (> 0)."""
     out: dict[tuple[str, str, sp.Expr], None] = {}
-    for e in sp.sympify(expr).atoms(Expectation):
+    # sorted: atoms() is a set, whose order changes with the process's hash seed
+    for e in sorted(sp.sympify(expr).atoms(Expectation), key=sp.default_sort_key):
         if not e.is_abstract:
             for c in e.law.coordinates:
                 out[(f"mean {c.mean} of {c} real", "real", c.mean)] = None
