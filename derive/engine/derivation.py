@@ -37,8 +37,9 @@ from derive.engine.expectation import (
     differentiated_parameters,
     normal_conditions,
 )
+from derive.engine.fitting import fitting_uses
 from derive.engine.lemmas import LemmaUse
-from derive.engine.timelimit import DEFAULT_SECONDS, time_limit
+from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
 
 RELATIONS = ("=", "<=", "<", ">=", ">")
@@ -248,7 +249,10 @@ class Derivation:
                            outcome.notes + found.notes)
         if step.op == "=":
             return check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
-        return check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
+        found = check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
+        if found.proved or found.verdict is Verdict.REFUTED:
+            return found
+        return _fitted_lemma(lhs, step.op, rhs, a, self.seconds) or found
 
     def _check_conclusion(self, explicit: Callable[[sp.Basic], sp.Basic],
                           a: Assumptions) -> Outcome:
@@ -274,6 +278,27 @@ class Derivation:
         if check_equal(got[0], want[0], a, seconds=self.seconds).proved:
             return Outcome(Verdict.PROVED, "the chain's conclusion is the statement")
         return Outcome(Verdict.UNDECIDED, "the chain does not end in the statement")
+
+
+def _fitted_lemma(lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions,
+                  seconds: float) -> Outcome | None:
+    """The step proved by the first lemma whose shape fits it (no lemma was named), or None.
+
+    Every candidate is checked in full by its `check` (sides and side conditions); the whole
+    search shares one time limit, and running out or a crash inside SymPy proves nothing.
+    """
+    try:
+        with time_limit(seconds):
+            for use in fitting_uses(lhs, op, rhs):
+                out = use.check(lhs, op, rhs, a, seconds=seconds)
+                if out.proved:
+                    return Outcome(Verdict.PROVED, f"{out.method} (found by the step's shape; "
+                                   f"no lemma named)", None, out.notes)
+    except OutOfTime:
+        return None
+    except Exception:  # noqa: BLE001  (a crash inside SymPy proves nothing)
+        return None
+    return None
 
 
 def explicit_dependence(d: Derivation) -> tuple[Callable[[sp.Basic], sp.Basic], str]:

@@ -1,0 +1,156 @@
+"""Which lemma fits an inequality step: what makes `% by:` optional (issue 15).
+
+A step `small <= big` with no lemma named is tried against instances built from its own
+pieces, most direct first:
+
+- Jensen for log on every expectation that has a log inside or outside it (E[log g] <= log E[g],
+  from `E_q[...]`, `log E_q[...]` and the density form of every D_KL);
+- the log-sum inequality on every sum of the shape a log(a / b);
+- log t <= t - 1 at every logarithm's argument and at its reciprocal, which is Gibbs'
+  inequality in every orientation (log(1/x) >= 1 - x, -p log(q/p) >= p - q, ...).
+
+Each instance is fitted to the step by a positive factor and an added term (a monotone
+context: `scale`, `add`), and, where both sides are sums over one range, pointwise under the
+sum (`sum_both`). A fitted instance proves nothing by itself: `Use.check` proves that its
+sides are the step's sides and every side condition (the factor > 0, the weights >= 0, the
+lemma's own), so a candidate that does not fit costs time, never soundness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.engine.definitions import KL, unfold
+from derive.engine.expectation import Expectation, linearity
+from derive.engine.inequalities import (
+    add,
+    log_sum,
+    reverse,
+    scale,
+    sum_both,
+)
+from derive.engine.lemmas import LemmaUse, jensen_expectation, log_le_sub_one
+
+
+def _log() -> sp.Lambda:
+    t = sp.Symbol("t", positive=True)
+    return sp.Lambda(t, sp.log(t))
+
+
+def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
+    """Lemma instances shaped like `lhs op rhs` (op an inequality), to be checked in turn."""
+    small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
+    orient = (lambda u: u) if op in ("<=", "<") else reverse
+    for instance in _instances(small, big):
+        for use in _fits(instance, small, big):
+            yield orient(use)
+    common = _common_sum(small, big)
+    if common is not None:
+        f, g, index = common
+        for instance in _instances(f, g):
+            for use in _fits(instance, f, g):
+                yield orient(sum_both(use, sp.S.One, index))
+
+
+def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
+    """Instances `L <= R` of the lemmas, built from the pieces of both sides."""
+    seen: set = set()
+    pieces = [sp.sympify(small), sp.sympify(big)]
+    unfolded = [unfold(p) for p in pieces]
+    for e in _expectations(pieces):
+        key = ("jensen", e)
+        if key not in seen:
+            seen.add(key)
+            try:
+                yield jensen_expectation(_log(), e)
+            except ValueError:
+                pass
+    for s in sorted({s for p in unfolded for s in p.atoms(sp.Sum)}, key=sp.default_sort_key):
+        pair = _log_ratio(s)
+        if pair is not None and len(s.limits) == 1:
+            yield log_sum(*pair, tuple(s.limits[0]))
+    arguments = {a for p in pieces + unfolded for lg in p.atoms(sp.log) for a in [lg.args[0]]}
+    for x in sorted(arguments, key=sp.default_sort_key):
+        for point in (x, sp.cancel(1 / x)):
+            if point.free_symbols or point.atoms(AppliedUndef):
+                yield log_le_sub_one(sp.S.One, point)
+
+
+def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
+    """E_q[g] for every log g inside an expectation, every log E_q[g], and each D_KL's E_p[q/p]."""
+    for p in pieces:
+        found = sorted(p.atoms(Expectation), key=sp.default_sort_key)
+        for e in found + sorted(linearity(p).atoms(Expectation) - set(found),
+                                key=sp.default_sort_key):
+            for lg in e.function.atoms(sp.log):
+                yield Expectation(lg.args[0], e.variables, e.law)
+        for lg in p.atoms(sp.log):
+            if isinstance(lg.args[0], Expectation):
+                yield lg.args[0]
+        for kl in p.atoms(KL):
+            dp, dq = kl.distributions
+            x = kl.limits[0]  # densities: (x, -oo, oo)
+            if isinstance(dp, AppliedUndef) and isinstance(x, sp.Symbol) and dp.args == (x,):
+                yield Expectation(dq / dp, x, dp.func)
+
+
+def _log_ratio(s: sp.Sum) -> tuple[sp.Expr, sp.Expr] | None:
+    """(a, b) when the sum's body is a log(a / b)."""
+    for lg in s.function.atoms(sp.log):
+        a, b = sp.fraction(sp.together(lg.args[0]))
+        if sp.simplify(s.function - a * lg) == 0 and b != 1:
+            return a, b
+    return None
+
+
+def _fits(instance: LemmaUse, small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
+    """The instance itself, then c * instance + d with c = (big - small) / (R - L)."""
+    yield instance
+    low, high = instance.lhs, instance.rhs
+    gap = _normal(high - low)
+    if gap == 0:
+        return
+    c = sp.cancel(sp.together(_normal(big - small) / gap))
+    if c == 0 or c.has(sp.zoo, sp.nan, sp.log, sp.Sum, sp.Integral, Expectation) or \
+            c.free_symbols - (small.free_symbols | big.free_symbols):
+        return  # a factor is a number or a weight such as p_i, never the pieces of the step
+    fitted = instance if c == 1 else scale(instance, c)
+    d = _sums_apart(small - fitted.lhs)
+    if c != 1 or d != 0:
+        yield fitted if d == 0 else add(fitted, d)
+
+
+def _normal(e: sp.Expr) -> sp.Expr:
+    """A form in which logs of products and E's of sums are split (to compute a factor only)."""
+    return sp.expand(sp.expand_log(linearity(sp.sympify(e)), force=True))
+
+
+def _common_sum(small: sp.Expr, big: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple] | None:
+    """(f, g, index) when both sides are sums of terms that are all sums over one range."""
+    limits = set()
+    bodies = []
+    for side in (small, big):
+        body = sp.S.Zero
+        for term in sp.Add.make_args(_sums_apart(side)):
+            c, rest = term.as_independent(sp.Sum, as_Add=False)
+            if not isinstance(rest, sp.Sum) or len(rest.limits) != 1 or c.has(sp.Sum):
+                return None
+            limits.add(tuple(rest.limits[0]))
+            body += c * rest.function
+        bodies.append(body)
+    if len(limits) != 1:
+        return None
+    (index,) = limits
+    if any(index[0] in c.free_symbols for side in (small, big)
+           for term in sp.Add.make_args(_sums_apart(side))
+           for c in [term.as_independent(sp.Sum, as_Add=False)[0]]):
+        return None
+    return bodies[0], bodies[1], index
+
+
+def _sums_apart(e: sp.Expr) -> sp.Expr:
+    """e with products distributed over sums of terms, logs left as written."""
+    return sp.expand(e, log=False, power_base=False, power_exp=False, multinomial=False)
