@@ -19,6 +19,7 @@ GIBBS_SUM = r"""% assume: p_i > 0, \sum_{i \in I} p_i = 1
 - \sum_{i \in I} p_i \ln \frac{q_i}{p_i} & \geq RHS
 \end{align*}
 """
+RIGHT = r"- \sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 1 \right)"
 JENSEN_DENSITY = r"""% assume: p, q densities over x
 % assume: P has density p
 % assume: Q has density q
@@ -42,25 +43,24 @@ def first_step(text: str, seconds: float = 3.0) -> tuple[Verdict, str]:
 
 
 def test_gibbs_under_a_sum_is_found_by_its_shape():
-    verdict, method = first_step(GIBBS_SUM.replace(
-        "RHS", r"- \sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 1 \right)"))
+    verdict, method = first_step(GIBBS_SUM.replace("RHS", RIGHT))
     assert verdict is Verdict.PROVED, method
     assert "found by the step's shape" in method and "summing" in method
 
 
-@pytest.mark.parametrize("rhs", [
-    r"- \sum_{i \in I} p_i \left( 1 - \frac{q_i}{p_i} \right)",  # the wrong sign inside
-    r"\sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 1 \right)",    # the wrong sign outside
-    r"- \sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 2 \right)",  # t - 2, not t - 1
+@pytest.mark.parametrize("rel, rhs", [
+    (r"\leq", RIGHT),  # KL <= 1 - sum q: wrong (p = (9/10, 1/10), q = (1/10, 9/10))
+    (">", RIGHT),  # strict: equality at q = p
+    (r"\geq", RIGHT.replace("- 1", "- 2")),  # KL >= 2 - sum q: t - 2 (fails at q = p)
 ])
-def test_gibbs_false_neighbours_are_not_proved(rhs: str):
-    assert first_step(GIBBS_SUM.replace("RHS", rhs))[0] is not Verdict.PROVED
+def test_gibbs_false_neighbours_are_not_proved(rel: str, rhs: str):
+    text = GIBBS_SUM.replace(r"\geq RHS", f"{rel} {rhs}")
+    assert first_step(text)[0] is not Verdict.PROVED
 
 
 def test_gibbs_needs_the_weights_nonnegative():
     """Without p_i > 0 the factor p_i of the fitted instance is not known positive."""
-    text = GIBBS_SUM.replace("p_i > 0, ", "").replace(
-        "RHS", r"- \sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 1 \right)")
+    text = GIBBS_SUM.replace("p_i > 0, ", "").replace("RHS", RIGHT)
     assert first_step(text)[0] is not Verdict.PROVED
 
 

@@ -20,7 +20,7 @@ from derive.engine.inequalities import (
 )
 from derive.engine.lemmas import hypothesis
 from derive.identities import canon_bounds, canon_finite, canon_gaussian
-from derive.identities.soundness.core import Claim, claim, with_statement
+from derive.identities.soundness.core import QUICK, Claim, claim, latex, with_statement
 
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t")
@@ -94,6 +94,29 @@ def _iwae_upward() -> Derivation:
                       steps, bound.assumptions)
 
 
+# Steps with no lemma named: the lemma the step's shape fits (derive/engine/fitting.py) must
+# not prove their false neighbours.
+GIBBS_HEAD = (r"% assume: p_i > 0, \sum_{i \in I} p_i = 1" "\n"
+              r"% assume: q_i > 0, \sum_{i \in I} q_i \le 1")
+GIBBS_LHS = r"- \sum_{i \in I} p_i \ln \frac{q_i}{p_i} &"
+GIBBS_RHS = r"- \sum_{i \in I} p_i \left( \frac{q_i}{p_i} - 1 \right)"
+DENSITY_HEAD = r"% assume: p, q densities over x" "\n" r"% assume: P has density p" "\n" \
+    r"% assume: Q has density q"
+JENSEN_KL = r"-\mathrm{KL}[P||Q] &REL \log \int p(x) \cdot \frac{q(x)}{p(x)} \, \mathrm{d}x"
+SHAPES = [
+    ("F-canon-shape-gibbs-upward", "c3", "KL <= 1 - sum q with no lemma named (the other way)",
+     latex(GIBBS_HEAD, GIBBS_LHS + r"\leq " + GIBBS_RHS, QUICK)),
+    ("F-canon-shape-gibbs-strict", "c3", "KL > 1 - sum q with no lemma named (equal at q = p)",
+     latex(GIBBS_HEAD, GIBBS_LHS + "> " + GIBBS_RHS, QUICK)),
+    ("F-canon-shape-gibbs-minus-two", "c3", "KL >= 2 - sum q: log t <= t - 2, fitted",
+     latex(GIBBS_HEAD, GIBBS_LHS + r"\geq " + GIBBS_RHS.replace("- 1", "- 2"), QUICK)),
+    ("F-canon-shape-jensen-upward", "c3", "-KL >= log of the integral of q, no lemma named",
+     latex(DENSITY_HEAD, JENSEN_KL.replace("REL", r"\geq"), QUICK)),
+    ("F-canon-shape-jensen-strict", "c3", "-KL < log of the integral of q (equal at q = p)",
+     latex(DENSITY_HEAD, JENSEN_KL.replace("REL", "<"), QUICK)),
+]
+
+
 def false_claims() -> list[Claim]:
     """The canon's false neighbours."""
     rows = [
@@ -115,7 +138,7 @@ def false_claims() -> list[Claim]:
         ("F-canon-iwae-upward", "c4", "L_k >= log p(x)", _iwae_upward),
     ]
     return [Claim(key, False, concerns, text, build, KINDS[key])
-            for key, concerns, text, build in rows]
+            for key, concerns, text, build in rows + SHAPES]
 
 
 KINDS = {  # each claim's class (derive.identities.soundness.core.CLASSES)
@@ -129,6 +152,11 @@ KINDS = {  # each claim's class (derive.identities.soundness.core.CLASSES)
     "F-canon-vae-kl-no-minus-one": "dropped",
     "F-canon-dpi-swapped": "swapped",
     "F-canon-iwae-upward": "direction",
+    "F-canon-shape-gibbs-upward": "direction",
+    "F-canon-shape-gibbs-strict": "direction",
+    "F-canon-shape-gibbs-minus-two": "sign-factor",
+    "F-canon-shape-jensen-upward": "direction",
+    "F-canon-shape-jensen-strict": "direction",
 }
 
 
