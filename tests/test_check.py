@@ -485,3 +485,18 @@ def test_cli_snippet(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert out.startswith("% D_KL(p || q) >= 0") and out.count("\\begin{align*}") == 2
     assert main(["latex", "--snippet"]) == 2
+
+
+# ------------------------------------------------------------------ issue 14: chain notation
+def test_a_spacing_comma_in_a_header_item_does_not_split_it() -> None:
+    """`\\,` in `% assume:` is a space, not the comma between two items."""
+    text = r"""
+        % assume: p, q distributions over x \in \mathcal{X}
+        % assume: P has density p, Q has density q
+        % assume: \mathrm{H}(P,Q) = - \sum_{x \in \mathcal{X}} p(x) \, \log q(x)
+        \begin{align*}
+        \mathrm{KL}[P||Q] = \mathrm{H}(P,Q) - \mathrm{H}(P) \; .
+        \end{align*}"""
+    assert check_text(text) == [Verdict.PROVED]
+    assert check_text(text.replace(r"\mathrm{H}(P,Q) - \mathrm{H}(P) \;",
+                                   r"\mathrm{H}(P) - \mathrm{H}(P,Q) \;")) == [Verdict.REFUTED]

@@ -255,7 +255,7 @@ def _split_items(value: str) -> list[tuple[str, int]]:
     for k, ch in enumerate(value):
         depth += ch in "([{" and 1 or 0
         depth -= ch in ")]}" and 1 or 0
-        if ch in ",;" and depth == 0:
+        if ch in ",;" and depth == 0 and value[k - 1:k] != "\\":  # not a space \, or \;
             items.append((value[last:k], last))
             last = k + 1
     items.append((value[last:], last))
