@@ -500,3 +500,25 @@ def test_a_spacing_comma_in_a_header_item_does_not_split_it() -> None:
     assert check_text(text) == [Verdict.PROVED]
     assert check_text(text.replace(r"\mathrm{H}(P,Q) - \mathrm{H}(P) \;",
                                    r"\mathrm{H}(P) - \mathrm{H}(P,Q) \;")) == [Verdict.REFUTED]
+
+
+def test_unbraced_word_subscripts_and_reason_columns() -> None:
+    """`D_\\text{KL}`, `L_\\text{VAE}`; `\\scriptstyle{\\text{...}}` and `\\text{...}` then
+    mathematics in a column of its own are the step's reason, never a step."""
+    text = r"""
+        % assume: q(z) density over z, p(z) density over z
+        % assume: L_\text{VAE} = D_\text{KL}(q(z) \| p(z))
+        \begin{align*}
+        L_\text{VAE} &= \int q(z) \log \frac{q(z)}{p(z)} dz
+          & \scriptstyle{\text{; Because }D = \int q \log (q/p)} \\
+          &= \mathbb{E}_{z \sim q(z)} \log q(z) - \mathbb{E}_{z \sim q(z)}[\log p(z)]
+          & \text{use the fact that } \log(a/b) = \log a - \log b
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert [len(r) for r in chain.reasons] == [1, 1]
+    assert chain.reasons[0][0].startswith("; Because D =")
+    assert "E[log(q(z))]: the unbraced argument of E" in chain.readings[1]
+    assert check_text(text) == [Verdict.PROVED] * 2
+    # the KL's arguments swapped: the first step is not proved
+    swapped = text.replace(r"D_\text{KL}(q(z) \| p(z))", r"D_\text{KL}(p(z) \| q(z))")
+    assert check_text(swapped)[0] is not Verdict.PROVED

@@ -61,6 +61,8 @@ NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may na
 # Words that stand for the step's reason where they appear: after a row's last expression.
 REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
            r"\mbox", r"\textit", r"\textnormal"}
+# Size switches that may wrap a reason written in a column of its own.
+STYLES = {r"\scriptstyle", r"\scriptscriptstyle", r"\small", r"\footnotesize", r"\tiny"}
 # Bold letters are vectors, read under their plain name (see `font_name`).
 FONTS = {r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathbold"}
 # An accented letter is a name of its own: \hat{x} is x_hat.
@@ -407,10 +409,20 @@ class _Parser:
                 self.reason(t, f"({self.raw_text().strip()})")
             elif t.text in (".", ",", ";") and self.peek(1).kind == "end":
                 self.next()  # punctuation closing the sentence the display is part of
+            elif t.text in STYLES and self.peek(1).text == "{" and \
+                    self.peek(2).text in REASONS - {r"\tag"}:
+                self.next()  # \scriptstyle{\text{; Because }p(z|x) = ...}: a reason column
+                self.reason(t, _plain(_as_written(self.group_tokens())))
             elif t.text in REASONS and self.word_ahead() is not None and \
                     not self.is_word_expression(t.text, self.word_ahead()):
                 self.next()
-                self.reason(t, self.raw_text().strip())
+                words = self.raw_text().strip()
+                if not self.relation_ahead() and self.peek().text not in REASONS | {r"\label"}:
+                    rest = []  # words then mathematics: the rest of the row is the reason
+                    while self.peek().kind != "end":
+                        rest.append(self.next())
+                    words = _plain(f"{words} {_as_written(rest)}") if rest else words
+                self.reason(t, words)
             else:
                 return
 
@@ -505,7 +517,7 @@ class _Parser:
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
             return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
-                t.text not in REASONS and \
+                t.text not in REASONS and t.text not in STYLES and \
                 t.text not in (r"\overset", r"\stackrel", r"\label", r"\over") and \
                 t.text not in (
                 r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
@@ -791,6 +803,12 @@ class _Parser:
             e = self.expr()
             self.expect("}")
             return ("index", e)
+        if self.peek().text in WORD_COMMANDS:  # L_\text{VAE}: TeX takes the braced word
+            self.next()
+            word = self.raw_group()
+            if re.fullmatch(r"[A-Za-z]+[0-9]*", word):
+                return word
+            raise self.fail("a word in the subscript's \\text{...}")
         t = self.next()
         if t.kind in ("letter", "number") or t.text[1:] in GREEK | set(VARIANTS):
             return self.sub_word(t)
@@ -925,7 +943,7 @@ class _Parser:
         while self.starts_factor() and not self.ends_argument():
             factors.append(self.power())
         arg = sp.Mul(*factors)
-        if len(factors) > 1:
+        if len(factors) > 1 and word != "E":
             self.reading(t, f"{word}({shown(arg)})")
         return arg
 
@@ -1137,8 +1155,11 @@ class _Parser:
         declared = [v for v, _ in self.ctx.laws.values()] if z is None else []
         self.bound += zs + declared
         try:
-            body = self.delimited(self.expr) if self.open_paren() else \
-                self.unbraced_argument(t, "E")
+            if self.open_paren():
+                body = self.delimited(self.expr)
+            else:  # E_q \log p(x|z): what the E covers is a convention, so it is shown
+                body = self.unbraced_argument(t, "E")
+                self.reading(t, f"E[{shown(body)}]: the unbraced argument of E")
         finally:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
@@ -1288,6 +1309,8 @@ class _Parser:
         """D_{\\mathrm{KL}}(p \\| q): the limits come from the declared distributions."""
         if self.at("_"):
             self.next()
+            if self.peek().text in WORD_COMMANDS:  # D_\text{KL}: unbraced after _
+                self.next()
             self.raw_group()
         p, q = self.delimited(self.kl_args)
         from derive.engine.definitions import KL
@@ -1366,6 +1389,12 @@ def _as_written(tokens: list[Token]) -> str:
                                     t.column > last.column + len(last.text))
         out.append((" " if gap else "") + t.text)
     return "".join(out)
+
+
+def _plain(text: str) -> str:
+    """A reason's words with their markup dropped: `\\text{; Because }p(x)` -> `; Because p(x)`."""
+    text = re.sub(r"\\(?:text|textrm|mbox|textit|textnormal|mathrm)\s*\{([^{}]*)\}", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
