@@ -522,3 +522,27 @@ def test_unbraced_word_subscripts_and_reason_columns() -> None:
     # the KL's arguments swapped: the first step is not proved
     swapped = text.replace(r"D_\text{KL}(q(z) \| p(z))", r"D_\text{KL}(p(z) \| q(z))")
     assert check_text(swapped)[0] is not Verdict.PROVED
+
+
+def test_a_joint_density_by_its_variables_and_arguments_after_a_semicolon() -> None:
+    """p(z, x) is the joint p(x, z) of the header (a note says so); L(x; theta) applies L."""
+    text = r"""
+        % assume: p(x|z) density over x, p(z) density over z
+        % assume: p(x, z) = p(x|z) p(z)
+        % assume: \mathcal{L}(x; \theta) = \log p(x, z)
+        \begin{align*}
+        \mathcal{L} (x; \theta) &= \log p(z, x), \tag{6} \\
+          &= \log p(x|z) + \log p(z).
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert "p(z, x) as the joint density p(x, z)" in chain.readings[0]
+    assert chain.reasons[0] == ["(6)"]
+    assert check_text(text) == [Verdict.PROVED] * 2
+    # read by position, p(z, x) would be p(z|x) p(x): that false step must not be proved
+    assert check_text(text.replace(r"\log p(x|z) + \log p(z).", r"\log p(z|x) + \log p(x).")
+                      )[1] is not Verdict.PROVED
+    assert check_text(text.replace(r"\log p(x|z) + \log p(z).", r"\log p(x|z) + \log p(x).")
+                      )[1] is not Verdict.PROVED
+    # no product has a `;` inside: c(x; theta) applies c, and a note says so
+    (chain,) = read_latex(r"\begin{align*} c (x; \theta) &= c(x, \theta) \end{align*}")
+    assert chain.readings[0] == ["c(...; ...) as a function of its arguments"]

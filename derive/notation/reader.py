@@ -206,6 +206,7 @@ class Context:
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
     vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
+    joints: dict[str, tuple] = field(default_factory=dict)  # p -> (x, z) as p(x, z) came first
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -407,7 +408,8 @@ class _Parser:
                 if self.at("*"):
                     self.next()
                 self.reason(t, f"({self.raw_text().strip()})")
-            elif t.text in (".", ",", ";") and self.peek(1).kind == "end":
+            elif t.text in (".", ",", ";") and (self.peek(1).kind == "end" or
+                                                self.peek(1).text in (r"\tag", r"\label")):
                 self.next()  # punctuation closing the sentence the display is part of
             elif t.text in STYLES and self.peek(1).text == "{" and \
                     self.peek(2).text in REASONS - {r"\tag"}:
@@ -836,9 +838,27 @@ class _Parser:
         # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
         if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
             return True
+        if self.semicolon_ahead():  # L(x; theta, phi): no product has a `;` inside
+            self.reading(self.peek(), f"{full}(...; ...) as a function of its arguments")
+            return True
         return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
             k.startswith(full + "_") and isinstance(v, UndefinedFunction)
             for k, v in self.ctx.names.items()))
+
+    def semicolon_ahead(self) -> bool:
+        """Is there a `;` at the top level of the parenthesis that follows?"""
+        depth, k = 0, 0
+        while True:
+            t = self.peek(k)
+            if t.kind == "end":
+                return False
+            depth += t.text in ("(", "[", "{", r"\left")
+            depth -= t.text in (")", "]", "}", r"\right")
+            if depth <= 0 and k:
+                return False
+            if depth == 1 and t.text == ";":
+                return True
+            k += 1 + (t.text in (r"\left", r"\right"))
 
     def conditional_ahead(self) -> bool:
         """Is there a \\mid at the top level of the parenthesis that follows?"""
@@ -876,8 +896,19 @@ class _Parser:
             if isinstance(self.ctx.names.get(key), UndefinedFunction):
                 inner = [a for a in args if a in self.bound]
                 return self.ctx.names[key](*(inner or args))
-        f = self.ctx.function(name)
-        return f(*args)
+        return self.ctx.function(name)(*self.joint_order(name, args))
+
+    def joint_order(self, name: str, args: list[sp.Expr]) -> list[sp.Expr]:
+        """p(z, x) is the joint density p(x, z) first written: its variables, in that order."""
+        if len(args) < 2 or name[0] not in "pqPQ" or len(set(args)) < len(args) or \
+                not all(isinstance(a, sp.Symbol) for a in args):
+            return args
+        first = self.ctx.joints.setdefault(name, tuple(args))
+        if set(first) != set(args) or tuple(args) == first:
+            return args
+        self.reading(self.peek(), f"{name}({', '.join(map(shown, args))}) as the joint density "
+                                  f"{name}({', '.join(map(shown, first))})")
+        return list(first)
 
     def arguments(self) -> tuple[list[sp.Expr], list[sp.Expr]]:
         args, given = [self.expr()], []
