@@ -546,3 +546,34 @@ def test_a_joint_density_by_its_variables_and_arguments_after_a_semicolon() -> N
     # no product has a `;` inside: c(x; theta) applies c, and a note says so
     (chain,) = read_latex(r"\begin{align*} c (x; \theta) &= c(x, \theta) \end{align*}")
     assert chain.readings[0] == ["c(...; ...) as a function of its arguments"]
+
+
+def test_angle_bracket_expectations_and_a_normal_density_named_by_a_law() -> None:
+    """<f>_{p(x)} is E over x ~ p(x); <f> takes the declared law; `p(x) = N(x; m, v)` makes p
+    a density (so `P has density p` names it)."""
+    text = r"""
+        % assume: \sigma > 0
+        % assume: p(x) = \mathcal{N}(x; \mu, \sigma^2)
+        % assume: P has density p
+        % assume: x \sim p(x)
+        \begin{align*}
+        \frac{1}{2} \left\langle \ln \frac{p(x)}{p(x)} + 2 x \right\rangle_{p(x)}
+          &= \langle x \rangle + \left\langle \ln 1 \right\rangle \\
+          &= \mu
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert "<...>_p(x) as E over x ~ p(x)" in chain.readings[0]
+    # E over p is the integral against N(x; mu, sigma^2), never a stand-in density for p
+    assert check_text(text) in ([Verdict.PROVED] * 2, [Verdict.PROVED, Verdict.CORROBORATED])
+    assert check_text(text.replace(r"&= \mu", r"&= \sigma"))[1] is Verdict.REFUTED
+    kl = r"""
+        % assume: \sigma_1 > 0, \sigma_2 > 0
+        % assume: p(x) = \mathcal{N}(x; \mu_1, \sigma_1^2)
+        % assume: q(x) = \mathcal{N}(x; \mu_2, \sigma_2^2)
+        % assume: P has density p, Q has density q
+        \begin{align*}
+        \mathrm{KL}[P\,||\,Q] &= \left\langle \ln p(x) - \ln q(x) \right\rangle_{p(x)}
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(kl))  # P is p's law: KL of the two normal densities
+    lhs = chain.derivation.expressions[0]
+    assert not lhs.atoms(AppliedUndef) and lhs.has(sp.Symbol("mu_1", real=True))

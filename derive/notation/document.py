@@ -322,6 +322,11 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
+    normal = re.fullmatch(r"\s*([^=]+?\(\s*(\w+)\s*\))\s*=\s*\\mathcal\{N\}\s*\(\s*\2\s*;.*",
+                          item)
+    if normal:  # p(x) = \mathcal{N}(x; m, v) is also a density over x (for `P has density p`)
+        _density_heads(f"{normal.group(1)} density over {normal.group(2)}", h, line, col)
+        _sync_aliases(h)
     named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
     if named:  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
@@ -695,11 +700,17 @@ def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Ba
 
 def _apply(rule: Rule, e: sp.Basic) -> sp.Basic:
     """The rule applied below e and then at e; an indexed entry's name (`a` in a_i) and an
-    expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i)."""
+    expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i). A law the
+    rule defines (p(x) = N(x; m, v), x ~ p(x)) makes E the integral against it: a stand-in
+    density for p would contradict the rule."""
     from derive.engine.expectation import Expectation
 
     if isinstance(e, Expectation):
-        return Expectation(_apply(rule, e.function), e.variables, e.law)
+        f, law = _apply(rule, e.function), e.law
+        m = law.match(rule.old) if rule.old.has(sp.Wild) else {} if law == rule.old else None
+        if m is not None and len(e.variables) == 1:
+            return sp.Integral(f * rule.new.xreplace(m), (e.variables[0], -sp.oo, sp.oo))
+        return Expectation(f, e.variables, law)
     if e.args and not isinstance(e, (sp.Indexed, sp.IndexedBase)):
         args = [_apply(rule, a) for a in e.args]
         try:

@@ -382,7 +382,8 @@ class _Parser:
 
     def reading(self, tok: Token, how: str) -> None:
         """Record that the text at `tok` was read through a convention (shown to the user)."""
-        self.ctx.readings.append((tok.line, tok.column, how))
+        if not any(ln == tok.line and h == how for ln, _, h in self.ctx.readings):
+            self.ctx.readings.append((tok.line, tok.column, how))
 
     def reason(self, tok: Token, text: str) -> None:
         self.ctx.reasons.append((tok.line, tok.column, text))
@@ -515,14 +516,14 @@ class _Parser:
                 word = self.word_ahead()
                 return word is not None and self.is_word_expression(t.text, word)
             if t.text == r"\left":
-                return self.peek(1).text in ("(", "[", "|", ".")
+                return self.peek(1).text in ("(", "[", "|", ".", r"\langle")
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
             return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
                 t.text not in REASONS and t.text not in STYLES and \
                 t.text not in (r"\overset", r"\stackrel", r"\label", r"\over") and \
                 t.text not in (
-                r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
+                r"\right", r"\rangle", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
                 r"\dots", r"\ldots", r"\cdots")
         return t.text in ("(", "{")
 
@@ -576,6 +577,8 @@ class _Parser:
             if inner is sp.pi and self.at("_"):  # {\pi}_{k}: the vector pi
                 return self.after_name(sp.Symbol("pi"), None)
             return inner
+        if t.text == r"\langle" or t.text == r"\left" and self.peek(1).text == r"\langle":
+            return self.angle_expectation(t)
         if t.text in ("(", "[") or t.text == r"\left":
             if t.text == r"\left" and self.peek(1).text == ".":
                 return self.substitution()
@@ -1202,6 +1205,29 @@ class _Parser:
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
 
+    def angle_expectation(self, t: Token) -> sp.Expr:
+        """The physicists' expectation <f>_{p(x)} (StatProofBook), or <f> under the one
+        declared law (% assume: x \\sim p(x)) its body uses."""
+        left = self.next().text == r"\left"
+        if left:
+            self.next()
+        body = self.expr()
+        if left:
+            self.expect(r"\right", r"\right\rangle")
+        self.expect(r"\rangle", r"\rangle closing <...>")
+        if not self.at("_"):
+            z, law = self.declared_law(body, t)  # with its own note
+        else:
+            self.next()
+            z, law = self.law_by_name(t)
+            self.reading(t, f"<...>_{shown(law)} as E over {z} ~ {shown(law)}")
+        from derive.engine.expectation import Expectation
+
+        try:
+            return Expectation(body, z, law)
+        except ValueError as exc:
+            raise ParseError(str(exc), t.line, t.column) from None
+
     def sim_in_group(self) -> bool:
         depth, k = 0, 0
         while True:
@@ -1248,6 +1274,8 @@ class _Parser:
     def declared_law(self, body: sp.Expr, t: Token) -> tuple[sp.Symbol, sp.Basic]:
         """E[f] without a subscript: the one declared law whose variable f depends on."""
         laws = [(v, law) for v, law in self.ctx.laws.values() if body.has(v)]
+        if not laws and len(self.ctx.laws) == 1:  # E[c] = c under any law: the one declared
+            laws = list(self.ctx.laws.values())
         if len(laws) != 1:
             what = "none" if not laws else ", ".join(str(v) for v, _ in laws)
             raise ParseError(f"E[...] without a law: declare one (% assume: z \\sim q(z)) or "
@@ -1438,7 +1466,8 @@ def shown(e: sp.Basic) -> str:
     """An expression on one line as a reader writes it: log(2 π σ²), not log(2*pi*sigma**2)."""
     s = sp.sstr(e)
     s = re.sub(r"\b(" + "|".join(_GREEK_LETTERS) + r")\b", lambda m: _GREEK_LETTERS[m.group(1)], s)
-    s = re.sub(r"\*\*\(?(-?\d+)\)?", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
+    s = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
+               lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), s)
     return s.replace("*", " ")
 
 
