@@ -577,3 +577,18 @@ def test_angle_bracket_expectations_and_a_normal_density_named_by_a_law() -> Non
     (chain,) = read_latex(textwrap.dedent(kl))  # P is p's law: KL of the two normal densities
     lhs = chain.derivation.expressions[0]
     assert not lhs.atoms(AppliedUndef) and lhs.has(sp.Symbol("mu_1", real=True))
+
+
+def test_a_gradient_of_pmf_entries_is_refused_not_proved_zero() -> None:
+    """The engine takes a distribution's entries free of theta: grad sum_x p(x) f(x) would be
+    0, and `= 0` proved. Refused with a located error until the dependence is modelled."""
+    text = r"""
+        % assume: p distribution over x \in \mathcal{X}
+        % assume: p depends on \theta
+        \begin{align*}
+        \nabla_{\theta} \sum_x p(x) f(x) &= 0
+        \end{align*}"""
+    with pytest.raises(ParseError, match=r"line 5, column 1: a derivative of the distribution"):
+        read_latex(textwrap.dedent(text))
+    with pytest.raises(ParseError, match="a derivative of the distribution"):
+        read_latex(textwrap.dedent(text.replace(r"\nabla_{\theta}", r"\frac{d}{d\theta}")))

@@ -616,7 +616,7 @@ class _Parser:
             v = self.group()
             if not isinstance(v, sp.Symbol):
                 raise self.fail("a variable after \\nabla_", t)
-            return sp.Derivative(self.power(), v)
+            return self.derivative(t, self.power(), v)
         if c == r"\mathbb":
             k = self.k
             self.next()
@@ -1017,7 +1017,17 @@ class _Parser:
         if not isinstance(v, sp.Symbol):
             raise self.fail("a variable after d", t)
         self.expect("}")
-        return sp.Derivative(self.power(), (v, int(order)))
+        return self.derivative(t, self.power(), (v, int(order)))
+
+    def derivative(self, t: Token, f: sp.Expr, v: sp.Symbol | tuple) -> sp.Derivative:
+        """d f / d theta; refused over a distribution's entries: the engine takes p_i free of
+        every parameter, so the gradient of a pmf would be 0 (a false step proved)."""
+        entries = [e for e in f.atoms(sp.Indexed) if e.base.name in self.ctx.distributions]
+        if entries:
+            raise ParseError(f"a derivative of the distribution entries {entries[0]} is not "
+                             f"read yet (their dependence on the parameter is not modelled)",
+                             t.line, t.column)
+        return sp.Derivative(f, v)
 
     def substitution(self) -> sp.Expr:
         """\\left. f \\right|_{x = a}: SymPy's print of Subs(f, x, a)."""
