@@ -592,3 +592,11 @@ def test_a_gradient_of_pmf_entries_is_refused_not_proved_zero() -> None:
         read_latex(textwrap.dedent(text))
     with pytest.raises(ParseError, match="a derivative of the distribution"):
         read_latex(textwrap.dedent(text.replace(r"\nabla_{\theta}", r"\frac{d}{d\theta}")))
+
+
+def test_a_label_in_parentheses_is_not_a_power() -> None:
+    """x^{(i)} is the i-th data point (a name, with a note), never x to the power i."""
+    (chain,) = read_latex(r"\begin{align*} \log p(x^{(i)}) &= \log p(x^{(i)}) \end{align*}")
+    assert chain.readings[0] == ["x^(i) as a name (a label in parentheses, not a power)"]
+    assert check_text(r"\begin{align*} x^{(2)} &= x^2 \end{align*}") != [Verdict.PROVED]
+    assert check_text(r"\begin{align*} x^{(2)} &= x^{(2)} \end{align*}") == [Verdict.PROVED]

@@ -741,6 +741,15 @@ class _Parser:
         if self.at("_"):
             self.next()
             sub = self.subscript(word)
+        if sub is None and self.label_ahead():  # x^{(i)}: the i-th data point, not a power
+            t = self.next()
+            self.next()
+            self.next()
+            label = self.next().text
+            self.next()
+            self.next()
+            word = f"{word}^({label})"
+            self.reading(t, f"{word} as a name (a label in parentheses, not a power)")
         power = None
         if self.at("^") and self.application_after_power():
             self.next()
@@ -763,6 +772,11 @@ class _Parser:
         bound = [b for b in self.bound if b.name == full]  # a sum's index, whatever its letter
         obj = bound[-1] if bound else self.ctx.symbol(full) if full != "pi" else sp.pi
         return obj if power is None else obj**power
+
+    def label_ahead(self) -> bool:
+        """^{(i)}: a superscript label in parentheses."""
+        return self.at("^") and [self.peek(k).text for k in (1, 2, 4, 5)] == ["{", "(", ")", "}"] \
+            and self.peek(3).kind in ("letter", "number")
 
     def application_after_power(self) -> bool:
         """\\sigma^{2}{\\left(\\theta \\right)}: SymPy's print of sigma(theta)**2."""
