@@ -600,3 +600,17 @@ def test_a_label_in_parentheses_is_not_a_power() -> None:
     assert chain.readings[0] == ["x^(i) as a name (a label in parentheses, not a power)"]
     assert check_text(r"\begin{align*} x^{(2)} &= x^2 \end{align*}") != [Verdict.PROVED]
     assert check_text(r"\begin{align*} x^{(2)} &= x^{(2)} \end{align*}") == [Verdict.PROVED]
+
+
+def test_log_without_its_backslash_is_the_logarithm() -> None:
+    """`log(ab)` is log, as a person reads it (with a note), never the product l o g(ab)."""
+    text = r"""
+        % assume: a > 0, b > 0
+        \begin{align*}
+        log(a b) &= log(a) + log(b)
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert chain.readings[0] == ["log without a backslash as \\log"]
+    assert check_text(text) == [Verdict.PROVED]
+    assert check_text(text.replace("log(a) + log(b)", "log(a) log(b)")) == [Verdict.REFUTED]
+    assert check_text(r"\begin{align*} exp(x) &= e^{x} \end{align*}") == [Verdict.PROVED]

@@ -710,6 +710,12 @@ class _Parser:
         while self.toks[self.k + j].kind == "letter" and self.toks[self.k + j].column == \
                 self.toks[self.k + j - 1].column + 1 and self.toks[self.k + j].line == t.line:
             j += 1
+        bare = word + "".join(x.text for x in self.toks[self.k:self.k + j])
+        if bare in FUNCTIONS and bare not in self.ctx.names and \
+                self.toks[self.k + j].text in ("(", r"\left", "{", "^", "_"):
+            self.k += j  # log(x) without its backslash: the logarithm, as a person reads it
+            self.reading(t, f"{bare} without a backslash as \\{bare}")
+            return self.function_call(t, bare)
         for stop in range(j, 0, -1):
             longer = word + "".join(x.text for x in self.toks[self.k:self.k + stop])
             if longer in self.ctx.names or longer == "KL":
