@@ -614,3 +614,15 @@ def test_log_without_its_backslash_is_the_logarithm() -> None:
     assert check_text(text) == [Verdict.PROVED]
     assert check_text(text.replace("log(a) + log(b)", "log(a) log(b)")) == [Verdict.REFUTED]
     assert check_text(r"\begin{align*} exp(x) &= e^{x} \end{align*}") == [Verdict.PROVED]
+
+
+def test_a_line_break_after_a_relation_is_inside_the_step() -> None:
+    text = r"""
+        % assume: a > 0, b > 0
+        \begin{align*}
+        \log ab =\\
+          \log a + \log b =\\ \log b + \log a
+        \end{align*}"""
+    assert check_text(text) == [Verdict.PROVED] * 2
+    assert check_text(text.replace(r"=\\ \log b", r"=\\ 2\log b")) == [Verdict.PROVED,
+                                                                       Verdict.REFUTED]

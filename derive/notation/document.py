@@ -568,6 +568,9 @@ def _rows(text: str, start: int, end: int, header: _Header
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
     for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
+        if re.search(r"(=|<|>|\\le|\\ge|\\leq|\\geq)\s*&?\s*$", body[last:start + m.start()]):
+            body = _blank(body, start + m.start(), start + m.end())  # `a =\\ b`: one step
+            continue
         rows.append((last, start + m.start()))
         last = start + m.end()
     rows.append((last, end))
