@@ -626,3 +626,16 @@ def test_a_line_break_after_a_relation_is_inside_the_step() -> None:
     assert check_text(text) == [Verdict.PROVED] * 2
     assert check_text(text.replace(r"=\\ \log b", r"=\\ 2\log b")) == [Verdict.PROVED,
                                                                        Verdict.REFUTED]
+
+
+def test_a_density_over_a_bold_variable_is_over_that_variable() -> None:
+    text = r"""
+        % assume: q(\mathbf{z}|x) density over \mathbf{z}
+        \begin{align*}
+        \int q(\mathbf{z}|x) d\mathbf{z} &= 1
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    (d,) = chain.derivation.assumptions.densities
+    assert d.variable == sp.Symbol("z", real=True)
+    assert check_text(text) == [Verdict.PROVED]
+    assert check_text(text.replace("&= 1", "&= 2")) == [Verdict.REFUTED]

@@ -347,7 +347,7 @@ def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
     m = re.fullmatch(r"(.+?)\s+densit(?:y|ies)(?:\s+over\s+(.+))?", item)
     if not m or not re.search(r"[(_]", m.group(1)):
         return False
-    over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
+    over = parse_latex(m.group(2), h.ctx, line=line, column=col) if m.group(2) else None
     for head, c in _split_items(m.group(1)):
         short = re.split(r"\(|\{?\\left", head)[0].strip()
         got = parse_latex(head, h.ctx, line=line, column=col + c)
