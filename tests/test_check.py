@@ -639,3 +639,13 @@ def test_a_density_over_a_bold_variable_is_over_that_variable() -> None:
     assert d.variable == sp.Symbol("z", real=True)
     assert check_text(text) == [Verdict.PROVED]
     assert check_text(text.replace("&= 1", "&= 2")) == [Verdict.REFUTED]
+
+
+def test_matrices_are_located_errors_not_powers() -> None:
+    """(x - m)^\\mathrm{T} is a transpose, not a power T; a positive definite matrix in the
+    header is refused where it stands."""
+    with pytest.raises(ParseError, match=r"line 1, column 26: a transpose"):
+        read_latex(r"\begin{align*} a &= (x-m)^\mathrm{T} (x-m) \end{align*}")
+    with pytest.raises(ParseError, match=r"line 1, column 11: matrices are not read yet"):
+        read_latex("% assume: \\Sigma_1, \\Sigma_2 positive definite\n"
+                   "\\begin{align*} a &= a \\end{align*}")

@@ -207,6 +207,9 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
         if key == "assume":
             for letter in _SUM_INDEX.findall(value):  # w_m > 0 beside sum_{m=1}^n w_m = 1:
                 header.ctx.names.setdefault(letter, sp.Symbol(letter, integer=True))  # entries
+            if re.search(r"\bpositive\s+(?:semi-?)?definite\b", value):
+                raise ParseError(f"matrices are not read yet: {value.strip()} (traces, "
+                                 f"determinants, quadratic forms)", line, col + 1)
             for item, c in _split_items(value):
                 lead = len(item) - len(item.lstrip())
                 try:

@@ -544,7 +544,13 @@ class _Parser:
     def power(self) -> sp.Expr:
         base = self.postfix()
         while self.at("^"):
-            self.next()
+            t = self.next()
+            ahead = [self.peek(k).text for k in range(5)]
+            ahead = ahead[1:] if ahead[0] == "{" else ahead
+            if ahead[0] in (r"\top", r"\intercal") or ahead[1:4] == ["{", "T", "}"] and \
+                    ahead[0] in (r"\mathrm", r"\mathsf", r"\text"):
+                raise ParseError("a transpose (^\\top, ^\\mathrm{T}) is not read yet: vectors and "
+                                 "matrices are not in the notation", t.line, t.column)
             exponent = self.group()
             # 9^{9^{9}} would take SymPy minutes to evaluate: keep huge powers unevaluated.
             big = exponent.is_Number and abs(exponent) > MAX_EXPONENT
