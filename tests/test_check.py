@@ -649,3 +649,25 @@ def test_matrices_are_located_errors_not_powers() -> None:
     with pytest.raises(ParseError, match=r"line 1, column 11: matrices are not read yet"):
         read_latex("% assume: \\Sigma_1, \\Sigma_2 positive definite\n"
                    "\\begin{align*} a &= a \\end{align*}")
+
+
+def test_an_expectation_of_a_constant_takes_the_one_declared_law() -> None:
+    text = r"""
+        % assume: q(z) density over z
+        % assume: z \sim q(z)
+        \begin{align*}
+        \mathbb{E}[c] + \langle 1 \rangle &= c + 1
+        \end{align*}"""
+    (chain,) = read_latex(textwrap.dedent(text))
+    assert chain.readings[0] == ["E[...] over z ~ q(z) (declared)"]
+    assert check_text(text) == [Verdict.PROVED]
+    assert check_text(text.replace("&= c + 1", "&= 2 c")) == [Verdict.REFUTED]
+    with pytest.raises(ParseError, match="without a law"):  # two laws: which one is unsaid
+        read_latex(textwrap.dedent(text.replace(r"% assume: z \sim q(z)",
+                                                r"% assume: z \sim q(z), y \sim q(y)")))
+
+
+def test_a_law_over_a_finite_distribution_is_a_located_error() -> None:
+    with pytest.raises(ParseError, match="line 2, column 11: a law over the finite distribution p"):
+        read_latex("% assume: p distribution over x \\in \\mathcal{X}\n% assume: x \\sim p(x)\n"
+                   "\\begin{align*} E_x[x] &= \\sum_x p(x) x \\end{align*}")

@@ -1360,6 +1360,9 @@ class _Parser:
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
             return e
+        if isinstance(e, sp.Indexed) and e.base.name in self.ctx.distributions:
+            raise ParseError(f"a law over the finite distribution {e.base.name} is not read yet "
+                             f"(write the sum: \\sum_x {e.base.name}(x) f(x))", t.line, t.column)
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
 
     def density_arguments_ahead(self) -> bool:
