@@ -207,6 +207,9 @@ def _preamble(text: str, start: int, end: int, header: _Header, pending: dict,
         if key == "assume":
             for letter in _SUM_INDEX.findall(value):  # w_m > 0 beside sum_{m=1}^n w_m = 1:
                 header.ctx.names.setdefault(letter, sp.Symbol(letter, integer=True))  # entries
+            if re.search(r"\bpositive\s+(?:semi-?)?definite\b", value):
+                raise ParseError(f"matrices are not read yet: {value.strip()} (traces, "
+                                 f"determinants, quadratic forms)", line, col + 1)
             for item, c in _split_items(value):
                 lead = len(item) - len(item.lstrip())
                 try:
@@ -255,7 +258,7 @@ def _split_items(value: str) -> list[tuple[str, int]]:
     for k, ch in enumerate(value):
         depth += ch in "([{" and 1 or 0
         depth -= ch in ")]}" and 1 or 0
-        if ch in ",;" and depth == 0:
+        if ch in ",;" and depth == 0 and value[k - 1:k] != "\\":  # not a space \, or \;
             items.append((value[last:k], last))
             last = k + 1
     items.append((value[last:], last))
@@ -322,6 +325,11 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
+    normal = re.fullmatch(r"\s*([^=]+?\(\s*(\w+)\s*\))\s*=\s*\\mathcal\{N\}\s*\(\s*\2\s*;.*",
+                          item)
+    if normal:  # p(x) = \mathcal{N}(x; m, v) is also a density over x (for `P has density p`)
+        _density_heads(f"{normal.group(1)} density over {normal.group(2)}", h, line, col)
+        _sync_aliases(h)
     named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
     if named:  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
@@ -342,7 +350,7 @@ def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
     m = re.fullmatch(r"(.+?)\s+densit(?:y|ies)(?:\s+over\s+(.+))?", item)
     if not m or not re.search(r"[(_]", m.group(1)):
         return False
-    over = h.ctx.symbol(m.group(2).strip()) if m.group(2) else None
+    over = parse_latex(m.group(2), h.ctx, line=line, column=col) if m.group(2) else None
     for head, c in _split_items(m.group(1)):
         short = re.split(r"\(|\{?\\left", head)[0].strip()
         got = parse_latex(head, h.ctx, line=line, column=col + c)
@@ -563,6 +571,9 @@ def _rows(text: str, start: int, end: int, header: _Header
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
     for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
+        if re.search(r"(=|<|>|\\le|\\ge|\\leq|\\geq)\s*&?\s*$", body[last:start + m.start()]):
+            body = _blank(body, start + m.start(), start + m.end())  # `a =\\ b`: one step
+            continue
         rows.append((last, start + m.start()))
         last = start + m.end()
     rows.append((last, end))
@@ -695,11 +706,17 @@ def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Ba
 
 def _apply(rule: Rule, e: sp.Basic) -> sp.Basic:
     """The rule applied below e and then at e; an indexed entry's name (`a` in a_i) and an
-    expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i)."""
+    expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i). A law the
+    rule defines (p(x) = N(x; m, v), x ~ p(x)) makes E the integral against it: a stand-in
+    density for p would contradict the rule."""
     from derive.engine.expectation import Expectation
 
     if isinstance(e, Expectation):
-        return Expectation(_apply(rule, e.function), e.variables, e.law)
+        f, law = _apply(rule, e.function), e.law
+        m = law.match(rule.old) if rule.old.has(sp.Wild) else {} if law == rule.old else None
+        if m is not None and len(e.variables) == 1:
+            return sp.Integral(f * rule.new.xreplace(m), (e.variables[0], -sp.oo, sp.oo))
+        return Expectation(f, e.variables, law)
     if e.args and not isinstance(e, (sp.Indexed, sp.IndexedBase)):
         args = [_apply(rule, a) for a in e.args]
         try:

@@ -61,6 +61,8 @@ NAME_COMMANDS = {r"\mathrm", r"\operatorname", r"\mathit", r"\mathsf"}  # may na
 # Words that stand for the step's reason where they appear: after a row's last expression.
 REASONS = {r"\because", r"\therefore", r"\tag", r"\hence", r"\text", r"\textrm",
            r"\mbox", r"\textit", r"\textnormal"}
+# Size switches that may wrap a reason written in a column of its own.
+STYLES = {r"\scriptstyle", r"\scriptscriptstyle", r"\small", r"\footnotesize", r"\tiny"}
 # Bold letters are vectors, read under their plain name (see `font_name`).
 FONTS = {r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathbold"}
 # An accented letter is a name of its own: \hat{x} is x_hat.
@@ -204,6 +206,7 @@ class Context:
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
     vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
+    joints: dict[str, tuple] = field(default_factory=dict)  # p -> (x, z) as p(x, z) came first
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -379,7 +382,8 @@ class _Parser:
 
     def reading(self, tok: Token, how: str) -> None:
         """Record that the text at `tok` was read through a convention (shown to the user)."""
-        self.ctx.readings.append((tok.line, tok.column, how))
+        if not any(ln == tok.line and h == how for ln, _, h in self.ctx.readings):
+            self.ctx.readings.append((tok.line, tok.column, how))
 
     def reason(self, tok: Token, text: str) -> None:
         self.ctx.reasons.append((tok.line, tok.column, text))
@@ -405,12 +409,23 @@ class _Parser:
                 if self.at("*"):
                     self.next()
                 self.reason(t, f"({self.raw_text().strip()})")
-            elif t.text in (".", ",", ";") and self.peek(1).kind == "end":
+            elif t.text in (".", ",", ";") and (self.peek(1).kind == "end" or
+                                                self.peek(1).text in (r"\tag", r"\label")):
                 self.next()  # punctuation closing the sentence the display is part of
+            elif t.text in STYLES and self.peek(1).text == "{" and \
+                    self.peek(2).text in REASONS - {r"\tag"}:
+                self.next()  # \scriptstyle{\text{; Because }p(z|x) = ...}: a reason column
+                self.reason(t, _plain(_as_written(self.group_tokens())))
             elif t.text in REASONS and self.word_ahead() is not None and \
                     not self.is_word_expression(t.text, self.word_ahead()):
                 self.next()
-                self.reason(t, self.raw_text().strip())
+                words = self.raw_text().strip()
+                if not self.relation_ahead() and self.peek().text not in REASONS | {r"\label"}:
+                    rest = []  # words then mathematics: the rest of the row is the reason
+                    while self.peek().kind != "end":
+                        rest.append(self.next())
+                    words = _plain(f"{words} {_as_written(rest)}") if rest else words
+                self.reason(t, words)
             else:
                 return
 
@@ -501,14 +516,14 @@ class _Parser:
                 word = self.word_ahead()
                 return word is not None and self.is_word_expression(t.text, word)
             if t.text == r"\left":
-                return self.peek(1).text in ("(", "[", "|", ".")
+                return self.peek(1).text in ("(", "[", "|", ".", r"\langle")
             if t.text == r"\mathrm" and self.integrals and self._mathrm_d():
                 return False
             return t.text not in RELATIONS and t.text not in UNCHECKED_RELATIONS and \
-                t.text not in REASONS and \
+                t.text not in REASONS and t.text not in STYLES and \
                 t.text not in (r"\overset", r"\stackrel", r"\label", r"\over") and \
                 t.text not in (
-                r"\right", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
+                r"\right", r"\rangle", r"\cdot", r"\times", r"\pm", r"\mid", r"\|", r"\sim", r"\in",
                 r"\dots", r"\ldots", r"\cdots")
         return t.text in ("(", "{")
 
@@ -529,7 +544,13 @@ class _Parser:
     def power(self) -> sp.Expr:
         base = self.postfix()
         while self.at("^"):
-            self.next()
+            t = self.next()
+            ahead = [self.peek(k).text for k in range(5)]
+            ahead = ahead[1:] if ahead[0] == "{" else ahead
+            if ahead[0] in (r"\top", r"\intercal") or ahead[1:4] == ["{", "T", "}"] and \
+                    ahead[0] in (r"\mathrm", r"\mathsf", r"\text"):
+                raise ParseError("a transpose (^\\top, ^\\mathrm{T}) is not read yet: vectors and "
+                                 "matrices are not in the notation", t.line, t.column)
             exponent = self.group()
             # 9^{9^{9}} would take SymPy minutes to evaluate: keep huge powers unevaluated.
             big = exponent.is_Number and abs(exponent) > MAX_EXPONENT
@@ -562,6 +583,8 @@ class _Parser:
             if inner is sp.pi and self.at("_"):  # {\pi}_{k}: the vector pi
                 return self.after_name(sp.Symbol("pi"), None)
             return inner
+        if t.text == r"\langle" or t.text == r"\left" and self.peek(1).text == r"\langle":
+            return self.angle_expectation(t)
         if t.text in ("(", "[") or t.text == r"\left":
             if t.text == r"\left" and self.peek(1).text == ".":
                 return self.substitution()
@@ -599,7 +622,7 @@ class _Parser:
             v = self.group()
             if not isinstance(v, sp.Symbol):
                 raise self.fail("a variable after \\nabla_", t)
-            return sp.Derivative(self.power(), v)
+            return self.derivative(t, self.power(), v)
         if c == r"\mathbb":
             k = self.k
             self.next()
@@ -693,6 +716,12 @@ class _Parser:
         while self.toks[self.k + j].kind == "letter" and self.toks[self.k + j].column == \
                 self.toks[self.k + j - 1].column + 1 and self.toks[self.k + j].line == t.line:
             j += 1
+        bare = word + "".join(x.text for x in self.toks[self.k:self.k + j])
+        if bare in FUNCTIONS and bare not in self.ctx.names and \
+                self.toks[self.k + j].text in ("(", r"\left", "{", "^", "_"):
+            self.k += j  # log(x) without its backslash: the logarithm, as a person reads it
+            self.reading(t, f"{bare} without a backslash as \\{bare}")
+            return self.function_call(t, bare)
         for stop in range(j, 0, -1):
             longer = word + "".join(x.text for x in self.toks[self.k:self.k + stop])
             if longer in self.ctx.names or longer == "KL":
@@ -724,6 +753,15 @@ class _Parser:
         if self.at("_"):
             self.next()
             sub = self.subscript(word)
+        if sub is None and self.label_ahead():  # x^{(i)}: the i-th data point, not a power
+            t = self.next()
+            self.next()
+            self.next()
+            label = self.next().text
+            self.next()
+            self.next()
+            word = f"{word}^({label})"
+            self.reading(t, f"{word} as a name (a label in parentheses, not a power)")
         power = None
         if self.at("^") and self.application_after_power():
             self.next()
@@ -746,6 +784,11 @@ class _Parser:
         bound = [b for b in self.bound if b.name == full]  # a sum's index, whatever its letter
         obj = bound[-1] if bound else self.ctx.symbol(full) if full != "pi" else sp.pi
         return obj if power is None else obj**power
+
+    def label_ahead(self) -> bool:
+        """^{(i)}: a superscript label in parentheses."""
+        return self.at("^") and [self.peek(k).text for k in (1, 2, 4, 5)] == ["{", "(", ")", "}"] \
+            and self.peek(3).kind in ("letter", "number")
 
     def application_after_power(self) -> bool:
         """\\sigma^{2}{\\left(\\theta \\right)}: SymPy's print of sigma(theta)**2."""
@@ -791,6 +834,12 @@ class _Parser:
             e = self.expr()
             self.expect("}")
             return ("index", e)
+        if self.peek().text in WORD_COMMANDS:  # L_\text{VAE}: TeX takes the braced word
+            self.next()
+            word = self.raw_group()
+            if re.fullmatch(r"[A-Za-z]+[0-9]*", word):
+                return word
+            raise self.fail("a word in the subscript's \\text{...}")
         t = self.next()
         if t.kind in ("letter", "number") or t.text[1:] in GREEK | set(VARIANTS):
             return self.sub_word(t)
@@ -818,9 +867,27 @@ class _Parser:
         # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
         if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
             return True
+        if self.semicolon_ahead():  # L(x; theta, phi): no product has a `;` inside
+            self.reading(self.peek(), f"{full}(...; ...) as a function of its arguments")
+            return True
         return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
             k.startswith(full + "_") and isinstance(v, UndefinedFunction)
             for k, v in self.ctx.names.items()))
+
+    def semicolon_ahead(self) -> bool:
+        """Is there a `;` at the top level of the parenthesis that follows?"""
+        depth, k = 0, 0
+        while True:
+            t = self.peek(k)
+            if t.kind == "end":
+                return False
+            depth += t.text in ("(", "[", "{", r"\left")
+            depth -= t.text in (")", "]", "}", r"\right")
+            if depth <= 0 and k:
+                return False
+            if depth == 1 and t.text == ";":
+                return True
+            k += 1 + (t.text in (r"\left", r"\right"))
 
     def conditional_ahead(self) -> bool:
         """Is there a \\mid at the top level of the parenthesis that follows?"""
@@ -858,8 +925,19 @@ class _Parser:
             if isinstance(self.ctx.names.get(key), UndefinedFunction):
                 inner = [a for a in args if a in self.bound]
                 return self.ctx.names[key](*(inner or args))
-        f = self.ctx.function(name)
-        return f(*args)
+        return self.ctx.function(name)(*self.joint_order(name, args))
+
+    def joint_order(self, name: str, args: list[sp.Expr]) -> list[sp.Expr]:
+        """p(z, x) is the joint density p(x, z) first written: its variables, in that order."""
+        if len(args) < 2 or name[0] not in "pqPQ" or len(set(args)) < len(args) or \
+                not all(isinstance(a, sp.Symbol) for a in args):
+            return args
+        first = self.ctx.joints.setdefault(name, tuple(args))
+        if set(first) != set(args) or tuple(args) == first:
+            return args
+        self.reading(self.peek(), f"{name}({', '.join(map(shown, args))}) as the joint density "
+                                  f"{name}({', '.join(map(shown, first))})")
+        return list(first)
 
     def arguments(self) -> tuple[list[sp.Expr], list[sp.Expr]]:
         args, given = [self.expr()], []
@@ -925,7 +1003,7 @@ class _Parser:
         while self.starts_factor() and not self.ends_argument():
             factors.append(self.power())
         arg = sp.Mul(*factors)
-        if len(factors) > 1:
+        if len(factors) > 1 and word != "E":
             self.reading(t, f"{word}({shown(arg)})")
         return arg
 
@@ -965,7 +1043,17 @@ class _Parser:
         if not isinstance(v, sp.Symbol):
             raise self.fail("a variable after d", t)
         self.expect("}")
-        return sp.Derivative(self.power(), (v, int(order)))
+        return self.derivative(t, self.power(), (v, int(order)))
+
+    def derivative(self, t: Token, f: sp.Expr, v: sp.Symbol | tuple) -> sp.Derivative:
+        """d f / d theta; refused over a distribution's entries: the engine takes p_i free of
+        every parameter, so the gradient of a pmf would be 0 (a false step proved)."""
+        entries = [e for e in f.atoms(sp.Indexed) if e.base.name in self.ctx.distributions]
+        if entries:
+            raise ParseError(f"a derivative of the distribution entries {entries[0]} is not "
+                             f"read yet (their dependence on the parameter is not modelled)",
+                             t.line, t.column)
+        return sp.Derivative(f, v)
 
     def substitution(self) -> sp.Expr:
         """\\left. f \\right|_{x = a}: SymPy's print of Subs(f, x, a)."""
@@ -1137,12 +1225,38 @@ class _Parser:
         declared = [v for v, _ in self.ctx.laws.values()] if z is None else []
         self.bound += zs + declared
         try:
-            body = self.delimited(self.expr) if self.open_paren() else \
-                self.unbraced_argument(t, "E")
+            if self.open_paren():
+                body = self.delimited(self.expr)
+            else:  # E_q \log p(x|z): what the E covers is a convention, so it is shown
+                body = self.unbraced_argument(t, "E")
+                self.reading(t, f"E[{shown(body)}]: the unbraced argument of E")
         finally:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        from derive.engine.expectation import Expectation
+
+        try:
+            return Expectation(body, z, law)
+        except ValueError as exc:
+            raise ParseError(str(exc), t.line, t.column) from None
+
+    def angle_expectation(self, t: Token) -> sp.Expr:
+        """The physicists' expectation <f>_{p(x)} (StatProofBook), or <f> under the one
+        declared law (% assume: x \\sim p(x)) its body uses."""
+        left = self.next().text == r"\left"
+        if left:
+            self.next()
+        body = self.expr()
+        if left:
+            self.expect(r"\right", r"\right\rangle")
+        self.expect(r"\rangle", r"\rangle closing <...>")
+        if not self.at("_"):
+            z, law = self.declared_law(body, t)  # with its own note
+        else:
+            self.next()
+            z, law = self.law_by_name(t)
+            self.reading(t, f"<...>_{shown(law)} as E over {z} ~ {shown(law)}")
         from derive.engine.expectation import Expectation
 
         try:
@@ -1196,6 +1310,8 @@ class _Parser:
     def declared_law(self, body: sp.Expr, t: Token) -> tuple[sp.Symbol, sp.Basic]:
         """E[f] without a subscript: the one declared law whose variable f depends on."""
         laws = [(v, law) for v, law in self.ctx.laws.values() if body.has(v)]
+        if not laws and len(self.ctx.laws) == 1:  # E[c] = c under any law: the one declared
+            laws = list(self.ctx.laws.values())
         if len(laws) != 1:
             what = "none" if not laws else ", ".join(str(v) for v, _ in laws)
             raise ParseError(f"E[...] without a law: declare one (% assume: z \\sim q(z)) or "
@@ -1244,6 +1360,9 @@ class _Parser:
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
             return e
+        if isinstance(e, sp.Indexed) and e.base.name in self.ctx.distributions:
+            raise ParseError(f"a law over the finite distribution {e.base.name} is not read yet "
+                             f"(write the sum: \\sum_x {e.base.name}(x) f(x))", t.line, t.column)
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
 
     def density_arguments_ahead(self) -> bool:
@@ -1288,6 +1407,8 @@ class _Parser:
         """D_{\\mathrm{KL}}(p \\| q): the limits come from the declared distributions."""
         if self.at("_"):
             self.next()
+            if self.peek().text in WORD_COMMANDS:  # D_\text{KL}: unbraced after _
+                self.next()
             self.raw_group()
         p, q = self.delimited(self.kl_args)
         from derive.engine.definitions import KL
@@ -1368,6 +1489,12 @@ def _as_written(tokens: list[Token]) -> str:
     return "".join(out)
 
 
+def _plain(text: str) -> str:
+    """A reason's words with their markup dropped: `\\text{; Because }p(x)` -> `; Because p(x)`."""
+    text = re.sub(r"\\(?:text|textrm|mbox|textit|textnormal|mathrm)\s*\{([^{}]*)\}", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+
+
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _GREEK_LETTERS = dict(zip(
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
@@ -1378,7 +1505,8 @@ def shown(e: sp.Basic) -> str:
     """An expression on one line as a reader writes it: log(2 π σ²), not log(2*pi*sigma**2)."""
     s = sp.sstr(e)
     s = re.sub(r"\b(" + "|".join(_GREEK_LETTERS) + r")\b", lambda m: _GREEK_LETTERS[m.group(1)], s)
-    s = re.sub(r"\*\*\(?(-?\d+)\)?", lambda m: m.group(1).translate(_SUPERSCRIPT), s)
+    s = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
+               lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), s)
     return s.replace("*", " ")
 
 
