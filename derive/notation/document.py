@@ -261,15 +261,22 @@ def _split_items(value: str) -> list[tuple[str, int]]:
     items.append((value[last:], last))
     merged: list[tuple[str, int]] = []
     for item, off in items:
-        if merged and re.fullmatch(r"\s*\\?[A-Za-z]+\s*", merged[-1][0]) and \
-                re.match(r"\s*\\?[A-Za-z]+(\s*,\s*\\?[A-Za-z]+)*\s+[a-z]", item):
-            merged[-1] = (merged[-1][0] + "," + item, merged[-1][1])
-        else:
-            merged.append((item, off))
+        if re.match(rf"\s*{_NAME}\s+[a-z]", item):  # `q densities`: the bare names before
+            while merged and re.fullmatch(rf"\s*{_NAME}\s*", merged[-1][0]):
+                item, off = merged[-1][0] + "," + item, merged.pop()[1]
+        merged.append((item, off))
     return [(i, o) for i, o in merged if i.strip()]
 
 
-_NAMES = r"((?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+)"
+# A name, with a subscript that is part of it (p, \lambda, p_1, q_{12}, q_\phi); not p_i,
+# which the chain reads as an entry of p.
+_NAME = r"\\?[A-Za-z]+(?:_(?:\{(?:\d+|\\[A-Za-z]+)\}|\d|\\[A-Za-z]+))?"
+_NAMES = rf"((?:{_NAME}\s*,\s*)*{_NAME})"
+
+
+def _name(written: str) -> str:
+    """The name the chain reader gives what the header writes: p_{12} -> p_12, \\phi -> phi."""
+    return re.sub(r"[\\{}\s]", "", written)
 
 
 def _declare(item: str, h: _Header, line: int, col: int) -> None:
@@ -280,7 +287,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     m = re.fullmatch(_NAMES + r"\s+(distributions?|densit(?:y|ies))"
                      r"(?:\s+over\s+(.+))?", item)
     if m:
-        names = [n.strip().lstrip("\\") for n in m.group(1).split(",")]
+        names = [_name(n) for n in m.group(1).split(",")]
         over = (m.group(3) or "").strip()
         if m.group(2).startswith("distribution"):
             rng = re.fullmatch(r"(\w+)\s*=\s*1\s*\.\.\s*(.+)", over or "i = 1..n")
@@ -303,7 +310,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
                      r"natural))*)", item)
     if m:
         words = m.group(2).split()
-        for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+        for n in (_name(n) for n in m.group(1).split(",")):
             if words == ["constant"]:  # free of the variables differentiated in (by name)
                 h.constants.append(sp.Symbol(n))
                 continue
@@ -438,7 +445,7 @@ def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
     i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
     h.ctx.names[i.name] = i
     size = finite_set_size(m.group(3).strip(), h.ctx)
-    for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+    for n in (_name(n) for n in m.group(1).split(",")):
         _distribution(h, n, i, size, positive=True, total="one")
     return True
 

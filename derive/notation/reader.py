@@ -1348,6 +1348,10 @@ class _Parser:
                 return p, (p.indices[0], 1, d.size)
         if isinstance(p, AppliedUndef) and len(p.args) == 1 and isinstance(p.args[0], sp.Symbol):
             return p, (p.args[0], -sp.oo, sp.oo)
+        if isinstance(p, sp.Expr) and not p.atoms(sp.Indexed):  # a mixture l p_1 + (1-l) p_2
+            p = p.xreplace({b: self.ctx.distributions[b.name].entry(
+                self.ctx.distributions[b.name].index) for b in p.atoms(sp.IndexedBase)
+                if b.name in self.ctx.distributions})
         if isinstance(p, sp.Expr):  # an expression in the entries of distributions over j
             indices = {ix for e in p.atoms(sp.Indexed) for ix in e.indices}
             for d in self.ctx.distributions.values():
