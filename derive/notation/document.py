@@ -76,6 +76,7 @@ class _Header:
     sums: dict[str, tuple[sp.Symbol, sp.Expr, str]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # P has density p
     notes: list[str] = field(default_factory=list)  # declarations recorded as words
+    latent: list[sp.Symbol] = field(default_factory=list)  # z of `P(z) distribution over z`
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
@@ -85,7 +86,7 @@ class _Header:
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
-                       list(self.notes))
+                       list(self.notes), list(self.latent))
 
     def assumptions(self) -> Assumptions:
         """What was declared, and only that: a sum whose entries have no declared sign is the
@@ -261,8 +262,8 @@ def _split_items(value: str) -> list[tuple[str, int]]:
     items.append((value[last:], last))
     merged: list[tuple[str, int]] = []
     for item, off in items:
-        if re.match(rf"\s*{_NAME}\s+[a-z]", item):  # `q densities`: the bare names before
-            while merged and re.fullmatch(rf"\s*{_NAME}\s*", merged[-1][0]):
+        if re.match(rf"\s*{_HEADISH}\s+[a-z]", item):  # `q densities`: the bare names before
+            while merged and re.fullmatch(rf"\s*{_HEADISH}\s*", merged[-1][0]):
                 item, off = merged[-1][0] + "," + item, merged.pop()[1]
         merged.append((item, off))
     return [(i, o) for i, o in merged if i.strip()]
@@ -272,6 +273,7 @@ def _split_items(value: str) -> list[tuple[str, int]]:
 # which the chain reads as an entry of p.
 _NAME = r"\\?[A-Za-z]+(?:_(?:\{(?:\d+|\\[A-Za-z]+)\}|\d|\\[A-Za-z]+))?"
 _NAMES = rf"((?:{_NAME}\s*,\s*)*{_NAME})"
+_HEADISH = rf"{_NAME}(?:\s*\([^()]*\))?"  # p, or p(z|x), in a list of names
 
 
 def _name(written: str) -> str:
@@ -450,7 +452,35 @@ def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _finite_set, _words_about)
+_HEAD = re.compile(rf"\s*({_NAME})\s*\(\s*(\w+)\s*(?:(?:\||\\mid|\\vert)\s*({_NAMES}))?\s*\)\s*")
+
+
+def _pmf_heads(item: str, h: _Header, line: int, col: int) -> bool:
+    """`Q(z|X), P(z) distributions over z \\in \\mathcal{Z}`: (conditional) distributions on a
+    finite set. Q(z|X) is one distribution over z for each value of X (see
+    `conditional_entry` in the reader); P(z)'s variable is bound in header equations, as a
+    density's is."""
+    m = re.fullmatch(r"(.+?)\s+distributions?\s+over\s+(\\?\w+)\s*\\in\s*(.+?)\s*", item)
+    if not m or "(" not in m.group(1):
+        return False
+    i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
+    h.ctx.names[i.name] = i
+    size = finite_set_size(m.group(3).strip(), h.ctx)
+    for head, c in _split_items(m.group(1)):
+        got = _HEAD.fullmatch(head)
+        if not got or _name(got.group(2)) != i.name:
+            raise ParseError(f"expected a distribution of {i.name} such as Q({i.name}|x) or "
+                             f"P({i.name}), found {head.strip()}", line, col + c)
+        given = [_name(g) for g in (got.group(3) or "").split(",") if g.strip()]
+        key = f"{_name(got.group(1))}_{i.name}|{''.join(given)}" if given else \
+            _name(got.group(1))
+        _distribution(h, key, i, size, positive=True, total="one")
+        if not given:
+            h.latent.append(i)
+    return True
+
+
+_FORMS = (_density_heads, _law, _has_density, _pmf_heads, _finite_set, _words_about)
 
 
 def _latent(h: _Header) -> list[sp.Symbol]:
@@ -458,7 +488,7 @@ def _latent(h: _Header) -> list[sp.Symbol]:
     those of declared laws (z \\sim q) and of unconditional densities (p(z) density over z).
     So p(x|z) in `p(x, z) = p(x|z) p(z)` is the same function of z as under E_{z ~ q}."""
     out = [v for v, _ in h.ctx.laws.values()]
-    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n]
+    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n] + h.latent
     return list(dict.fromkeys(out))
 
 
@@ -569,7 +599,7 @@ def _rows(text: str, start: int, end: int, header: _Header
         body = _blank(body, m.start(), close)
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
-    for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
+    for m in re.finditer(r"\\\\(?:\[[^\]\n]*\])?|\\cr\b", body[start:end]):  # \\[10pt]
         rows.append((last, start + m.start()))
         last = start + m.end()
     rows.append((last, end))

@@ -733,7 +733,8 @@ class _Parser:
             obj = base[sub[1]]
             return obj if power is None else obj**power
         full = word if sub is None else f"{word}_{sub}"
-        if full in self.ctx.distributions and self.at("("):  # p(x) is the entry p_x
+        if full in self.ctx.distributions and self.at("(") and not self.conditional_ahead():
+            # p(x) is the entry p_x
             d = self.ctx.distributions[full]
             entry = d.base[self.delimited(self.expr)]
             return entry if power is None else entry**power
@@ -881,9 +882,18 @@ class _Parser:
             t = self.peek()
             raise ParseError("expected variables in p(x | z)", t.line, t.column)
         key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
+        if key in self.ctx.distributions and len(args) == 1:
+            return self.conditional_entry(self.ctx.distributions[key], args[0], given)
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
         return f(*(inner or args))
+
+    def conditional_entry(self, d: Distribution, arg: sp.Symbol, given: list) -> sp.Expr:
+        """Q(z|x) of a declared conditional distribution: the entry Q_z|x[z] of one
+        distribution while x is fixed; where x is bound (a sum, an expectation over it) the
+        entry of the family, Q_z|x[z, x], which depends on x."""
+        inner = [g for g in given if g in self.bound]
+        return d.base[arg] if not inner else d.base[(arg, *inner)]
 
     def after_name(self, obj: sp.Expr, word: str | None) -> sp.Expr:
         if self.at("_"):
@@ -1143,6 +1153,11 @@ class _Parser:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
+            d = self.pmf(law)
+            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
+                            f"of {shown(law)} (...)")
+            return sp.Sum(law * body, (z, 1, d.size))
         from derive.engine.expectation import Expectation
 
         try:
@@ -1244,7 +1259,13 @@ class _Parser:
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
             return e
+        if isinstance(e, sp.Indexed) and e.indices == (z,) and self.pmf(e) is not None:
+            return e  # a distribution over a finite set: E is the weighted sum
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
+
+    def pmf(self, entry: sp.Indexed) -> Distribution | None:
+        """The declared distribution whose entry this is."""
+        return next((d for d in self.ctx.distributions.values() if d.base == entry.base), None)
 
     def density_arguments_ahead(self) -> bool:
         """N(z; m, v) or N(z | m, v): a `;` or a bar at the top level of the brackets."""
