@@ -82,7 +82,8 @@ class _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
                       dict(self.ctx.densities), dict(self.ctx.shorthand),
                       laws=dict(self.ctx.laws),
-                      sets=dict(self.ctx.sets), macros=self.ctx.macros)
+                      sets=dict(self.ctx.sets), macros=self.ctx.macros,
+                      ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -331,9 +332,11 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
-    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
-    if named:  # \text{ELBO} = ...: the definition of a named quantity
+    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*(\(|=)", item)
+    if named and named.group(2) == "=":  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
+    elif named and not isinstance(h.ctx.names.get(named.group(1)), sp.FunctionClass):
+        h.ctx.names[named.group(1)] = sp.Function(named.group(1), real=True)  # \mathrm{H}(X)
     h.ctx.bound = _latent(h)
     try:
         rel = parse_latex(item, h.ctx, line=line, column=col)
@@ -480,7 +483,32 @@ def _pmf_heads(item: str, h: _Header, line: int, col: int) -> bool:
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _pmf_heads, _finite_set, _words_about)
+def _joint(item: str, h: _Header, line: int, col: int) -> bool:
+    """`p(x,y) distribution over (x, y) \\in \\mathcal{X} \\times \\mathcal{Y}`: a distribution
+    on the pairs; `\\sum_x` runs over X. p(x) and p(y) are then two functions (p_x, p_y),
+    the marginals once an equation such as p(x) = \\sum_y p(x,y) says so."""
+    m = re.fullmatch(rf"\s*({_NAME})\s*\(([^()|]*)\)\s+distribution\s+over\s+\(([^()]*)\)\s*"
+                     r"\\in\s*(.+?)\s*", item)
+    if not m:
+        return False
+    variables = [_name(v) for v in m.group(3).split(",")]
+    sets = re.split(r"\\times", m.group(4))
+    if [_name(v) for v in m.group(2).split(",")] != variables or len(sets) != len(variables):
+        raise ParseError("expected p(x, y) distribution over (x, y) \\in \\mathcal{X} \\times "
+                         "\\mathcal{Y} (the same variables, one set each)", line, col)
+    name, sizes = _name(m.group(1)), [finite_set_size(s.strip(), h.ctx) for s in sets]
+    for v, n in zip(variables, sizes, strict=True):
+        h.ctx.names[v] = sp.Symbol(v, integer=True)
+        h.ctx.ranges[v] = n
+        h.ctx.names.setdefault(f"{name}_{v}", sp.Function(f"{name}_{v}", real=True))
+    key = f"{name}_{''.join(variables)}"
+    h.ctx.joints[key] = tuple(sizes)
+    _distribution(h, key, sp.Symbol(f"({','.join(variables)})", integer=True), sp.Mul(*sizes),
+                  positive=True, total="one")
+    return True
+
+
+_FORMS = (_density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set, _words_about)
 
 
 def _latent(h: _Header) -> list[sp.Symbol]:
@@ -548,7 +576,8 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
         elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
-                and len(set(lhs.args)) == len(lhs.args):  # p(x, z) = ...: for every x, z
+                and len(set(lhs.args)) == len(lhs.args) and rhs.free_symbols >= set(lhs.args):
+            # p(x, z) = ...: for every x, z (but H(X) = -sum_x p(x) log p(x) is for X alone)
             wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
             old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))

@@ -204,6 +204,8 @@ class Context:
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
     vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
+    ranges: dict[str, sp.Expr] = field(default_factory=dict)  # x -> |X| for x in a finite set
+    joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -674,9 +676,9 @@ class _Parser:
             return self.kl(t)
         if word == "E" and "E" not in self.ctx.names:
             return self.expectation_after(t)
-        if word == "H" and self.open_paren():
-            return self.entropy(t)
         got = self.ctx.names.get(word)
+        if word == "H" and self.open_paren() and not isinstance(got, UndefinedFunction):
+            return self.entropy(t)
         if len(word) > 1 and self.open_paren() and not isinstance(got, UndefinedFunction):
             raise ParseError(f"{t.text}{{{word}}}(...) is an unknown operator (declare it: "
                              f"% assume: {word} function)", t.line, t.column)
@@ -853,6 +855,9 @@ class _Parser:
             self.expect("}")
         if given:
             return self.conditional(name, args, given)
+        key = f"{name}_{''.join(map(str, args))}"
+        if key in self.ctx.joints and all(isinstance(a, sp.Symbol) for a in args):
+            return self.joint_entry(key, args)
         if all(isinstance(a, sp.Symbol) for a in args):
             # `derive latex` prints the density p_xz(z) as p(x, z): names by variables
             key = f"{name}_{''.join(map(str, args))}"
@@ -887,6 +892,14 @@ class _Parser:
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
         return f(*(inner or args))
+
+    def joint_entry(self, key: str, args: list[sp.Symbol]) -> sp.Indexed:
+        """p(x, y) of a distribution over X x Y: the entry (x-1)|Y| + y of one distribution
+        over the |X||Y| pairs (the engine's distributions have one index)."""
+        flat, sizes = sp.S.Zero, self.ctx.joints[key]
+        for a, n in zip(args, sizes, strict=True):
+            flat = flat * n + (a - 1)
+        return self.ctx.distributions[key].base[flat + 1]
 
     def conditional_entry(self, d: Distribution, arg: sp.Symbol, given: list) -> sp.Expr:
         """Q(z|x) of a declared conditional distribution: the entry Q_z|x[z] of one
@@ -1062,6 +1075,8 @@ class _Parser:
         for d in self.ctx.distributions.values():
             if d.index == var:
                 return sp.S.One, sp.sympify(d.size)
+        if var.name in self.ctx.ranges:  # x of (x, y) in X x Y
+            return sp.S.One, self.ctx.ranges[var.name]
         return sp.S.One, self.ctx.symbol("n")  # the documented default: i = 1..n
 
     def integral(self) -> sp.Expr:
