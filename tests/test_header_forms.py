@@ -141,3 +141,27 @@ def test_a_joint_distribution_names_its_own_variables() -> None:
     with pytest.raises(ParseError, match="line 1, column 11: expected p.x, y. distribution"):
         read_latex("% assume: p(x,y) distribution over (x, z) \\in \\mathcal{X} \\times "
                    "\\mathcal{Y}\n\\begin{align*} a = a \\end{align*}")
+
+
+# ------------------------------------------------------------------ values of entries
+def test_every_entry_in_an_interval() -> None:
+    """p_j in (0, 1) holds for every entry: the sampler draws them all there."""
+    head = "% assume: p_j \\in (0, 1)\n\\begin{align*}\n"
+    assert verdicts(head + r"\sum_{j=1}^{n} \left|1 - p_j\right| &= \sum_{j=1}^{n} (1 - p_j)"
+                    "\n\\end{align*}") in ([Verdict.PROVED], [Verdict.CORROBORATED])
+    assert verdicts(head + r"\sum_{j=1}^{n} \left|2 p_j - 1\right| &= \sum_{j=1}^{n} (1 - 2 p_j)"
+                    "\n\\end{align*}") == [Verdict.REFUTED]
+    # the sign it gives splits a log; without it the step is not proved
+    split = r"\log (p_j q_j) &= \log p_j + \log q_j" + "\n\\end{align*}"
+    assert verdicts(head.replace("(0, 1)", "(0, 1), q_j > 0") + split) == [Verdict.PROVED]
+    assert verdicts("% assume: q_j > 0\n\\begin{align*}\n" + split) != [Verdict.PROVED]
+
+
+def test_values_in_a_set_of_integers() -> None:
+    head = "% assume: x_j \\in \\{0, 1\\}, b \\in \\{0, 1\\}\n\\begin{align*}\n"
+    squares = r"\sum_{j=1}^{n} x_j^2 + b^2 &= \sum_{j=1}^{n} x_j + b" + "\n\\end{align*}"
+    assert verdicts(head + squares) in ([Verdict.PROVED], [Verdict.CORROBORATED])
+    assert verdicts(head + squares.replace("x_j + b", "x_j + 2 b")) == [Verdict.REFUTED]
+    assert verdicts("\\begin{align*}\n" + squares) == [Verdict.REFUTED]  # x_j, b real
+    with pytest.raises(ParseError, match="line 1, column 11: expected consecutive integers"):
+        read_latex("% assume: x_j \\in \\{0, 2\\}\n\\begin{align*} a = a \\end{align*}")

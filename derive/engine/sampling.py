@@ -179,8 +179,16 @@ def declared_set(s: sp.Basic, a: Assumptions) -> sp.Set:
     for known, where in signs:
         if known:
             dom = dom.intersect(where)
-    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else None
+    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else entry_interval(s, a)
     return dom.intersect(interval) if interval is not None else dom
+
+
+def entry_interval(s: sp.Basic, a: Assumptions) -> sp.Interval | None:
+    """The interval declared for every entry of s's base (`% assume: p_j \\in (0, 1)` is
+    recorded as the interval of the symbol `p[j]`), or None."""
+    if not isinstance(s, sp.Indexed):
+        return None
+    return next((iv for v, iv in a.intervals if v.name.startswith(f"{s.base.name}[")), None)
 
 
 PARITY = ("even", "odd", "prime", "composite")

@@ -508,7 +508,25 @@ def _joint(item: str, h: _Header, line: int, col: int) -> bool:
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set, _words_about)
+def _integer_set(item: str, h: _Header, line: int, col: int) -> bool:
+    """`x_j \\in \\{0, 1\\}`: integer values m..n (consecutive), for a symbol or every entry."""
+    m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\\{(.*)\\\}\s*", item)
+    if not m:
+        return False
+    values = [v.strip() for v in m.group(2).split(",")]
+    if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
+            sorted(map(int, values)) != list(range(min(map(int, values)),
+                                                  max(map(int, values)) + 1)):
+        raise ParseError("expected consecutive integers such as \\{0, 1\\} (another set of "
+                         "values is not read yet)", line, col)
+    s = parse_latex(m.group(1), h.ctx, line=line, column=col)
+    lo, hi = min(map(int, values)), max(map(int, values))
+    _interval(h, s, sp.Interval(lo, hi), line, col, integer=True)
+    return True
+
+
+_FORMS = (_density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set, _integer_set,
+          _words_about)
 
 
 def _latent(h: _Header) -> list[sp.Symbol]:
@@ -530,13 +548,22 @@ def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positiv
     h.distributions[name] = d
 
 
-def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: int) -> None:
-    if not isinstance(s, sp.Symbol):
-        raise ParseError("expected a symbol before \\in", line, col)
-    kw = {"real": True}
+def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: int,
+              integer: bool = False) -> None:
+    """x \\in (a, b) for a symbol; p_j \\in (0, 1) for every entry of p (its sign as
+    SymPy assumptions, the interval under the name p[j], which the sampler reads)."""
+    entry = isinstance(s, sp.Indexed) and len(s.indices) == 1 and s.indices[0].is_Symbol
+    if not isinstance(s, sp.Symbol) and not entry:
+        raise ParseError("expected a symbol or an entry p_j before \\in", line, col)
+    kw = {"integer": True} if integer else {"real": True}
     if interval.inf >= 0:
-        kw = {"positive": True} if interval.inf > 0 or interval.left_open else \
+        kw |= {"positive": True} if interval.inf > 0 or interval.left_open else \
             {"nonnegative": True}
+    if entry:
+        name = s.base.name
+        h.ctx.names[name] = sp.IndexedBase(name, **kw)
+        h.intervals.append((sp.Symbol(str(s), **kw), interval))
+        return
     new = sp.Symbol(s.name, **kw)
     h.ctx.names[s.name] = new
     h.intervals.append((new, interval))
