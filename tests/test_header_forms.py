@@ -165,3 +165,21 @@ def test_values_in_a_set_of_integers() -> None:
     assert verdicts("\\begin{align*}\n" + squares) == [Verdict.REFUTED]  # x_j, b real
     with pytest.raises(ParseError, match="line 1, column 11: expected consecutive integers"):
         read_latex("% assume: x_j \\in \\{0, 2\\}\n\\begin{align*} a = a \\end{align*}")
+
+
+# ------------------------------------------------------------------ samples
+def test_samples_are_recorded_and_add_nothing() -> None:
+    """x_1, ..., x_S ~ p iid is recorded (its law must read); it gives x no sign."""
+    head = "% assume: x_1, \\dots, x_N \\sim p(x | \\theta) iid\n\\begin{align*}\n"
+    assert verdicts(head + r"\frac{1}{N} \sum_{s=1}^{N} x_s &= \sum_{s=1}^{N} \frac{x_s}{N}"
+                    + "\n\\end{align*}") == [Verdict.PROVED]
+    assert verdicts(head + r"\sum_{s=1}^{N} x_s &\ge 0" + "\n\\end{align*}") \
+        != [Verdict.PROVED]
+    with pytest.raises(ParseError, match="line 1, column 11: expected samples x_1"):
+        read_latex("% assume: x_1, \\dots, y_S \\sim p iid\n\\begin{align*} a = a \\end{align*}")
+    with pytest.raises(ParseError, match="line 1, column 32: expected a law"):
+        read_latex("% assume: x_1, \\dots, x_S \\sim 3 + x iid\n\\begin{align*} a = a "
+                   "\\end{align*}")
+    with pytest.raises(ParseError, match="several samples .* not read yet"):
+        read_latex("\\begin{align*} \\mathbb{E}_{z^{(1)}, \\dots, z^{(K)} \\sim q}[z] = 0 "
+                   "\\end{align*}")

@@ -261,8 +261,15 @@ def _split_items(value: str) -> list[tuple[str, int]]:
             items.append((value[last:k], last))
             last = k + 1
     items.append((value[last:], last))
-    merged: list[tuple[str, int]] = []
+    runs: list[tuple[str, int]] = []  # x_1, \\dots, x_S is one item
     for item, off in items:
+        if runs and re.fullmatch(r"\s*\\[lc]?dots\s*", runs[-1][0]) and len(runs) > 1:
+            dots = runs.pop()[0]
+            runs[-1] = (f"{runs[-1][0]},{dots},{item}", runs[-1][1])
+        else:
+            runs.append((item, off))
+    merged: list[tuple[str, int]] = []
+    for item, off in runs:
         if re.match(rf"\s*{_HEADISH}\s+[a-z]", item):  # `q densities`: the bare names before
             while merged and re.fullmatch(rf"\s*{_HEADISH}\s*", merged[-1][0]):
                 item, off = merged[-1][0] + "," + item, merged.pop()[1]
@@ -525,8 +532,30 @@ def _integer_set(item: str, h: _Header, line: int, col: int) -> bool:
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set, _integer_set,
-          _words_about)
+_SAMPLE = r"((?:\\math\w+\{)?\\?[A-Za-z]+\}?)\s*(?:_\{?(\w+)\}?|\^\{\((\w+)\)\})"
+
+
+def _samples(item: str, h: _Header, line: int, col: int) -> bool:
+    """`x_1, \\dots, x_S \\sim p(x | \\theta) iid`: S independent samples of the law (checked
+    to read as a law of x). Recorded: the chain's steps about samples are sums of their
+    values, which the declaration does not change."""
+    m = re.fullmatch(rf"\s*{_SAMPLE}\s*,\s*\\[lc]?dots\s*,\s*{_SAMPLE}\s*\\sim\s*(.+?)\s+"
+                     r"(?:iid|i\.i\.d\.)\s*", item)
+    if not m:
+        return False
+    first, last = m.group(1), m.group(4)
+    if first != last or (m.group(2) or m.group(3)) != "1":
+        raise ParseError("expected samples x_1, \\dots, x_S of one variable", line, col)
+    from derive.notation.reader import parse_law
+
+    z = h.ctx.symbol(re.sub(r"\\math\w+\{|[\\}]", "", first))
+    parse_law(m.group(7), z, h.ctx, line=line, column=col + m.start(7))
+    h.notes.append(item.strip())
+    return True
+
+
+_FORMS = (_samples, _density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set,
+          _integer_set, _words_about)
 
 
 def _latent(h: _Header) -> list[sp.Symbol]:

@@ -1196,6 +1196,9 @@ class _Parser:
     def variable_and_law(self, t: Token) -> tuple[sp.Symbol | tuple, sp.Basic]:
         """z \\sim law, (z_1, z_2) \\sim N(..) \\otimes N(..)."""
         z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if self.at("^", ","):  # E_{z^{(1)}, \\dots, z^{(K)} \\sim q}
+            raise ParseError("an expectation over several samples z^{(1)}, ..., z^{(K)} is not "
+                             "read yet", t.line, t.column)
         if not all(isinstance(v, sp.Symbol) for v in z):
             raise self.fail("a variable before \\sim", t)
         z = z[0] if len(z) == 1 else tuple(z)
