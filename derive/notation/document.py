@@ -8,6 +8,10 @@ Declarations come from comment lines anywhere before the chain (they accumulate)
     % assume: p, q distributions over i = 1..n  the same, for several names at once
     % assume: q_i \\ge 0, \\sum_i q_i \\le 1      a sub-distribution (entries >= 0)
     % assume: p, q densities over x             densities on the real line
+    % assume: Q(z|X), P(z) distributions over z \\in \\mathcal{Z}, z \\sim Q(z|X)
+                                                on a finite set; E[...] is the weighted sum
+    % assume: p(x,y) distribution over (x, y) \\in \\mathcal{X} \\times \\mathcal{Y}
+    % assume: p_j \\in (0, 1), x_j \\in \\{0, 1\\}     every entry in an interval, in 0..1
     % assume: x > 0, s \\ge 0, t < 0             signs of scalar symbols
     % assume: a \\in (0, 1), b \\in [0, 1]        intervals
     % assume: n positive integer, f function    words: real, positive, negative,
