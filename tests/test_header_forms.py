@@ -100,6 +100,11 @@ def test_a_conditional_depends_on_a_bound_given_variable() -> None:
     """P(X|z) inside E over z varies with z: it is not pulled out of the expectation."""
     assert verdicts(BAYES + r"""E[\log P(X \vert z)] &= \log P(X \vert z)
     \end{align*}""") != [Verdict.PROVED]
+    # under d/dtheta the law of E may depend on theta: the sum it is read as would not say so
+    with pytest.raises(ParseError, match=r"line 5, column 15: a derivative of an expectation "
+                                         r"over the distribution Q_z\|X is not read yet"):
+        read_latex(textwrap.dedent(BAYES + r"""\nabla_\theta E[f(z)] &= 0
+        \end{align*}"""))
     with pytest.raises(ParseError, match=r"line 1, column 11: expected a distribution of z"):
         read_latex("% assume: Q(y|X) distribution over z \\in \\mathcal{Z}\n"
                    "\\begin{align*} a = a \\end{align*}")

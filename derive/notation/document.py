@@ -87,7 +87,8 @@ class _Header:
                       dict(self.ctx.densities), dict(self.ctx.shorthand),
                       laws=dict(self.ctx.laws),
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
-                      ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints))
+                      ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
+                      sum_laws=set(self.ctx.sum_laws))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -636,7 +637,7 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
         elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
-                and len(set(lhs.args)) == len(lhs.args) and rhs.free_symbols >= set(lhs.args):
+                and len(set(lhs.args)) == len(lhs.args) and rhs.has(*lhs.args):
             # p(x, z) = ...: for every x, z (but H(X) = -sum_x p(x) log p(x) is for X alone)
             wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
             old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
@@ -761,6 +762,8 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     rules = header.assumptions().rules
     first = _by_rules(first, rules)
     steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
+    for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
+        _no_derivative_of_entries(e, header, ln, c)
     readings = _per_step(steps, readings)
     reasons = _per_step(steps, reasons)
     exprs = [first]
@@ -803,6 +806,19 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse d/dtheta of entries of a distribution an expectation was read as a sum over:
+    the engine would take them as constants, where under d/dtheta E[...] a law may depend on
+    theta (docs/engine.md, "Dependence on a parameter")."""
+    bases = {d.base for n, d in h.ctx.distributions.items() if n in h.ctx.sum_laws}
+    for d in e.atoms(sp.Derivative):
+        used = sorted({x.base.name for x in d.expr.atoms(sp.Indexed) if x.base in bases})
+        if used:
+            raise ParseError(f"a derivative of an expectation over the distribution {used[0]} "
+                             f"is not read yet: its dependence on "
+                             f"{', '.join(map(str, d.variables))} is not known", line, col)
 
 
 def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Basic:

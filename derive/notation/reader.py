@@ -206,6 +206,7 @@ class Context:
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
     ranges: dict[str, sp.Expr] = field(default_factory=dict)  # x -> |X| for x in a finite set
     joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
+    sum_laws: set[str] = field(default_factory=set)  # distributions an E was read as a sum over
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -1170,6 +1171,7 @@ class _Parser:
             z, law = self.declared_law(body, t)
         if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
             d = self.pmf(law)
+            self.ctx.sum_laws.add(law.base.name)
             self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
                             f"of {shown(law)} (...)")
             return sp.Sum(law * body, (z, 1, d.size))
