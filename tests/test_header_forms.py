@@ -188,3 +188,10 @@ def test_samples_are_recorded_and_add_nothing() -> None:
     with pytest.raises(ParseError, match="several samples .* not read yet"):
         read_latex("\\begin{align*} \\mathbb{E}_{z^{(1)}, \\dots, z^{(K)} \\sim q}[z] = 0 "
                    "\\end{align*}")
+
+
+def test_words_no_form_knows_are_named() -> None:
+    with pytest.raises(ParseError, match="line 1, column 11: 'positive definite' is not a "
+                                         "declaration"):
+        read_latex("% assume: \\Sigma_1, \\Sigma_2 positive definite\n\\begin{align*} a = a "
+                   "\\end{align*}")

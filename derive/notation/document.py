@@ -344,6 +344,10 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         interval = sp.Interval(lo, hi, m.group(2) == "(", m.group(5) == ")")
         _interval(h, s, interval, line, col)
         return
+    words = re.fullmatch(_NAMES + r"\s+([A-Za-z][A-Za-z ]*)", item.strip())
+    if words:  # `\Sigma_1, \Sigma_2 positive definite`: names and words no form knows
+        raise ParseError(f"'{words.group(2)}' is not a declaration derive check reads "
+                         f"(docs/check.md lists the header's forms)", line, col)
     named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*(\(|=)", item)
     if named and named.group(2) == "=":  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
