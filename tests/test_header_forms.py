@@ -195,3 +195,30 @@ def test_words_no_form_knows_are_named() -> None:
                                          "declaration"):
         read_latex("% assume: \\Sigma_1, \\Sigma_2 positive definite\n\\begin{align*} a = a "
                    "\\end{align*}")
+
+
+# ------------------------------------------------------------------ a density of two variables
+PRODUCT = r"""
+    % assume: p_1, q_1 densities over x
+    % assume: p_2, q_2 densities over y
+    % assume: p(x, y) = p_1(x) p_2(y)
+    % assume: q(x, y) = q_1(x) q_2(y)
+    % assume: P has density p
+    % assume: Q has density q
+    \begin{align*}
+    \mathrm{KL}[P||Q] &= \int \int p_1(x) p_2(y) \left( \log \frac{p_1(x)}{q_1(x)}
+      + \log \frac{p_2(y)}{q_2(y)} \right) dy \, dx
+    \end{align*}"""
+
+
+def test_a_law_whose_density_has_two_variables() -> None:
+    (read,) = read_latex(textwrap.dedent(PRODUCT))
+    assert any("KL as the integral of p(x, y)" in r for r in read.readings[0])
+    assert verdicts(PRODUCT) == [Verdict.PROVED]
+    assert verdicts(PRODUCT.replace("KL}[P||Q]", "KL}[Q||P]")) != [Verdict.PROVED]
+    # the equation is what makes p a function of x and y: without it P names nothing
+    with pytest.raises(ParseError, match="P is not a declared"):
+        read_latex(textwrap.dedent(PRODUCT.replace("% assume: p(x, y) = p_1(x) p_2(y)", "")))
+    with pytest.raises(ParseError, match="expected two densities of the same variables"):
+        read_latex(textwrap.dedent(PRODUCT.replace("q(x, y) = q_1(x) q_2(y)",
+                                                   "q(y, x) = q_1(x) q_2(y)")))

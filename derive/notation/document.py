@@ -81,6 +81,7 @@ class _Header:
     aliases: dict[str, str] = field(default_factory=dict)  # P has density p
     notes: list[str] = field(default_factory=list)  # declarations recorded as words
     latent: list[sp.Symbol] = field(default_factory=list)  # z of `P(z) distribution over z`
+    applied: dict[str, sp.Expr] = field(default_factory=dict)  # p -> p(x, y) of an equation
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
@@ -88,11 +89,11 @@ class _Header:
                       laws=dict(self.ctx.laws),
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
                       ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
-                      sum_laws=set(self.ctx.sum_laws))
+                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
-                       list(self.notes), list(self.latent))
+                       list(self.notes), list(self.latent), dict(self.applied))
 
     def assumptions(self) -> Assumptions:
         """What was declared, and only that: a sum whose entries have no declared sign is the
@@ -430,6 +431,8 @@ def _sync_aliases(h: _Header) -> None:
         elif small in h.ctx.distributions:
             h.ctx.distributions[big] = h.ctx.distributions[small]
             h.ctx.names[big] = h.ctx.distributions[small].base
+        elif small in h.applied:  # p(x, y) = p_1(x) p_2(y): a density of several variables
+            h.ctx.several[big] = h.applied[small]
 
 
 def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
@@ -644,6 +647,8 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
                 and len(set(lhs.args)) == len(lhs.args) and rhs.has(*lhs.args):
             # p(x, z) = ...: for every x, z (but H(X) = -sum_x p(x) log p(x) is for X alone)
             wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
+            if len(lhs.args) > 1:
+                h.applied[lhs.func.__name__] = lhs
             old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
         return

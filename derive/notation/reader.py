@@ -207,6 +207,7 @@ class Context:
     ranges: dict[str, sp.Expr] = field(default_factory=dict)  # x -> |X| for x in a finite set
     joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
     sum_laws: set[str] = field(default_factory=set)  # distributions an E was read as a sum over
+    several: dict[str, sp.Expr] = field(default_factory=dict)  # P -> p(x, y) (P has density p)
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -1331,6 +1332,9 @@ class _Parser:
             self.next()
             self.raw_group()
         p, q = self.delimited(self.kl_args)
+        p, q = (self.ctx.several.get(getattr(e, "name", None), e) for e in (p, q))
+        if isinstance(p, AppliedUndef) and len(p.args) > 1:
+            return self.kl_of_several(p, q, t)
         from derive.engine.definitions import KL
 
         # D_KL(q || p(z)): a density named alone takes the other one's variable
@@ -1340,6 +1344,17 @@ class _Parser:
             q = q(*p.args)
         lp, lq = self.law_limits(p, t), self.law_limits(q, t)
         return KL(lp[0], lq[0], self.same_limits(lp[1], lq[1], t))
+
+    def kl_of_several(self, p: AppliedUndef, q: sp.Expr, t: Token) -> sp.Expr:
+        """KL[P || Q] for densities of several variables, p(x, y) and q(x, y): the integral
+        that defines it (the engine's KL is over one variable or index)."""
+        if not isinstance(q, AppliedUndef) or q.args != p.args or \
+                not all(isinstance(v, sp.Symbol) for v in p.args):
+            raise ParseError(f"expected two densities of the same variables, found {p} and {q}",
+                             t.line, t.column)
+        self.reading(t, f"KL as the integral of {shown(p)} log({shown(p)}/{shown(q)}) over "
+                        f"{', '.join(map(str, p.args))}")
+        return sp.Integral(p * sp.log(p / q), *[(v, -sp.oo, sp.oo) for v in p.args])
 
     def kl_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
