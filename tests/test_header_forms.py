@@ -100,6 +100,13 @@ def test_a_conditional_depends_on_a_bound_given_variable() -> None:
     """P(X|z) inside E over z varies with z: it is not pulled out of the expectation."""
     assert verdicts(BAYES + r"""E[\log P(X \vert z)] &= \log P(X \vert z)
     \end{align*}""") != [Verdict.PROVED]
+    # summed over X, the family P(X|z) would need its totals over X, which the sampler does
+    # not draw: refused rather than risk refuting a true step
+    for body in (r"E[\sum_{X} P(X \vert z)] &= 1", r"E[D_{KL}(P(X|z) \| R(X|z))] &\ge 0"):
+        with pytest.raises(ParseError, match="a sum over X of P_X|z.X, z. .* not read yet"):
+            read_latex(textwrap.dedent(BAYES.replace("P(X|z) distribution", "P(X|z), R(X|z) "
+                                                     "distributions") + body + r"""
+            \end{align*}"""))
     # under d/dtheta the law of E may depend on theta: the sum it is read as would not say so
     with pytest.raises(ParseError, match=r"line 5, column 15: a derivative of an expectation "
                                          r"over the distribution Q_z\|X is not read yet"):

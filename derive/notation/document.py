@@ -773,6 +773,7 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
     for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
         _no_derivative_of_entries(e, header, ln, c)
+        _no_total_of_a_family(e, header, ln, c)
     readings = _per_step(steps, readings)
     reasons = _per_step(steps, reasons)
     exprs = [first]
@@ -828,6 +829,25 @@ def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> N
             raise ParseError(f"a derivative of an expectation over the distribution {used[0]} "
                              f"is not read yet: its dependence on "
                              f"{', '.join(map(str, d.variables))} is not known", line, col)
+
+
+def _no_total_of_a_family(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse a sum (or KL, H) over the variable of a conditional distribution whose given
+    variable is bound, P(X|z) summed over X inside E over z: its entries P[X, z] are those of
+    a family, sampled without their totals, so the sum's value is not what was declared."""
+    from derive.engine.definitions import InformationQuantity
+
+    bases = {d.base for d in h.ctx.distributions.values()}
+    for node in e.atoms(sp.Sum, InformationQuantity):
+        if isinstance(node, sp.Sum):
+            over, body = {lim[0] for lim in node.limits}, node.function
+        else:
+            over, body = {node.limits[0]}, sp.Tuple(*node.distributions)
+        for x in body.atoms(sp.Indexed):
+            if x.base in bases and len(x.indices) > 1 and x.indices[0] in over:
+                raise ParseError(f"a sum over {x.indices[0]} of {x} (a conditional "
+                                 f"distribution whose given variable is bound) is not read yet",
+                                 line, col)
 
 
 def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Basic:

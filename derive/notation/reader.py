@@ -823,6 +823,9 @@ class _Parser:
         # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
         if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
             return True
+        if self.conditional_ahead() and any(k.startswith(f"{full}_") and "|" in k
+                                            for k in self.ctx.distributions):
+            return True  # R(X|z) of `R(X|z) distribution over X \in ...`, whatever its letter
         return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
             k.startswith(full + "_") and isinstance(v, UndefinedFunction)
             for k, v in self.ctx.names.items()))
