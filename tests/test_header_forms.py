@@ -229,3 +229,19 @@ def test_a_law_whose_density_has_two_variables() -> None:
     with pytest.raises(ParseError, match="expected two densities of the same variables"):
         read_latex(textwrap.dedent(PRODUCT.replace("q(x, y) = q_1(x) q_2(y)",
                                                    "q(y, x) = q_1(x) q_2(y)")))
+
+
+# ------------------------------------------------------------------ entries named by a variable
+def test_an_entry_named_by_a_variable_is_that_entry() -> None:
+    """p_i at i = 2 is p_2 (the sampler drew it apart, and refuted the true p_i <= 1)."""
+    assert verdicts("% assume: p_i > 0, \\sum_{i=1}^{n} p_i = 1\n\\begin{align*}\n"
+                    "p_i &\\le 1\n\\end{align*}") != [Verdict.REFUTED]
+    assert verdicts("% assume: p_i > 0, \\sum_{i=1}^{n} p_i = 1\n\\begin{align*}\n"
+                    "p_i &\\le \\frac{1}{2}\n\\end{align*}") == [Verdict.REFUTED]
+
+
+def test_a_pair_with_a_free_variable_is_refused() -> None:
+    """p(x, y) with y free: y out of 1..|Y| would name another pair's entry."""
+    with pytest.raises(ParseError, match="joint distribution with x not summed over"):
+        read_latex(textwrap.dedent(JOINT + r"""p(x,y) &\le p(x)
+        \end{align*}"""))

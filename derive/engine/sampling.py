@@ -317,9 +317,25 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
                 drawn = _symbol_value(v, a, rng)
                 if drawn is not None:
                     values[v] = drawn
+    for key in list(values):  # p[x] at x = 2 is p[2]
+        entry = _entry_at(key, point)
+        if entry is not None and entry in values:
+            values[key] = values[entry]
     for _ in range(2):  # twice: a pinned value may depend on another pinned value
         _pin(point, pins)
     return point
+
+
+def _entry_at(key: sp.Basic, point: Point) -> sp.Indexed | None:
+    """The entry p[2] that p[x] (one index, written with a variable) names at a point where
+    x = 2; None for anything else."""
+    if not isinstance(key, sp.Indexed) or len(key.indices) != 1 or key.indices[0].is_Integer:
+        return None
+    known = {**{s: sp.Integer(n) for s, n in point.sizes.items()},
+             **{s: sp.Integer(int(v)) for s, v in point.values.items()
+                if isinstance(s, sp.Symbol) and float(v).is_integer()}}
+    k = sp.sympify(key.indices[0]).xreplace(known)
+    return key.base[k] if k.is_Integer else None
 
 
 def _pin(point: Point, pins: list[tuple[sp.Basic, sp.Basic]]) -> None:
@@ -380,6 +396,10 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
         total = mpmath.fsum([mpmath.mpf(w) for w in entries])
         if (d.total == "one" and abs(total - 1) > ADMISSIBLE_TOL) or total > 1 + ADMISSIBLE_TOL:
             return d.describe()
+        for key, v in point.values.items():  # p[x] is the entry at x, which is in 1..n
+            entry = _entry_at(key, point) if getattr(key, "base", None) == d.base else None
+            if entry is not None and point.values.get(entry) != v:
+                return f"{key} is not an entry of {d.describe()}"
     if any(sd <= 0 for _, sd in point.densities.values()):
         return "a density's stand-in has a nonpositive scale"
     for fact in a.hypotheses():

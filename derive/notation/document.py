@@ -774,6 +774,7 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
         _no_derivative_of_entries(e, header, ln, c)
         _no_total_of_a_family(e, header, ln, c)
+        _no_free_pair(e, header, ln, c)
     readings = _per_step(steps, readings)
     reasons = _per_step(steps, reasons)
     exprs = [first]
@@ -848,6 +849,16 @@ def _no_total_of_a_family(e: sp.Basic, h: _Header, line: int, col: int) -> None:
                 raise ParseError(f"a sum over {x.indices[0]} of {x} (a conditional "
                                  f"distribution whose given variable is bound) is not read yet",
                                  line, col)
+
+
+def _no_free_pair(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse p(x, y) of a joint distribution with x or y free (not summed over): its entry is
+    one of the |X||Y| pairs only for x in 1..|X|, a range the sampler does not draw x from."""
+    pairs = {h.ctx.distributions[k].base for k in h.ctx.joints}
+    free = sorted(n for n in h.ctx.ranges if h.ctx.names.get(n) in e.free_symbols)
+    if free and any(x.base in pairs for x in e.atoms(sp.Indexed)):
+        raise ParseError(f"an entry of a joint distribution with {free[0]} not summed over is "
+                         f"not read yet", line, col)
 
 
 def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Basic:
