@@ -398,7 +398,8 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
             return d.describe()
         for key, v in point.values.items():  # p[x] is the entry at x, which is in 1..n
             entry = _entry_at(key, point) if getattr(key, "base", None) == d.base else None
-            if entry is not None and point.values.get(entry) != v:
+            if entry is not None and (entry not in point.values or
+                                      not close(point.values[entry], v, ADMISSIBLE_TOL)):
                 return f"{key} is not an entry of {d.describe()}"
     if any(sd <= 0 for _, sd in point.densities.values()):
         return "a density's stand-in has a nonpositive scale"

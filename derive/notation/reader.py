@@ -865,7 +865,6 @@ class _Parser:
             return self.joint_entry(key, args)
         if all(isinstance(a, sp.Symbol) for a in args):
             # `derive latex` prints the density p_xz(z) as p(x, z): names by variables
-            key = f"{name}_{''.join(map(str, args))}"
             if isinstance(self.ctx.names.get(key), UndefinedFunction):
                 inner = [a for a in args if a in self.bound]
                 return self.ctx.names[key](*(inner or args))
