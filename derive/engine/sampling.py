@@ -179,8 +179,16 @@ def declared_set(s: sp.Basic, a: Assumptions) -> sp.Set:
     for known, where in signs:
         if known:
             dom = dom.intersect(where)
-    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else None
+    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else entry_interval(s, a)
     return dom.intersect(interval) if interval is not None else dom
+
+
+def entry_interval(s: sp.Basic, a: Assumptions) -> sp.Interval | None:
+    """The interval declared for every entry of s's base (`% assume: p_j \\in (0, 1)` is
+    recorded as the interval of the symbol `p[j]`), or None."""
+    if not isinstance(s, sp.Indexed):
+        return None
+    return next((iv for v, iv in a.intervals if v.name.startswith(f"{s.base.name}[")), None)
 
 
 PARITY = ("even", "odd", "prime", "composite")
@@ -309,9 +317,25 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
                 drawn = _symbol_value(v, a, rng)
                 if drawn is not None:
                     values[v] = drawn
+    for key in list(values):  # p[x] at x = 2 is p[2]
+        entry = _entry_at(key, point)
+        if entry is not None and entry in values:
+            values[key] = values[entry]
     for _ in range(2):  # twice: a pinned value may depend on another pinned value
         _pin(point, pins)
     return point
+
+
+def _entry_at(key: sp.Basic, point: Point) -> sp.Indexed | None:
+    """The entry p[2] that p[x] (one index, written with a variable) names at a point where
+    x = 2; None for anything else."""
+    if not isinstance(key, sp.Indexed) or len(key.indices) != 1 or key.indices[0].is_Integer:
+        return None
+    known = {**{s: sp.Integer(n) for s, n in point.sizes.items()},
+             **{s: sp.Integer(int(v)) for s, v in point.values.items()
+                if isinstance(s, sp.Symbol) and float(v).is_integer()}}
+    k = sp.sympify(key.indices[0]).xreplace(known)
+    return key.base[k] if k.is_Integer else None
 
 
 def _pin(point: Point, pins: list[tuple[sp.Basic, sp.Basic]]) -> None:
@@ -372,6 +396,11 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
         total = mpmath.fsum([mpmath.mpf(w) for w in entries])
         if (d.total == "one" and abs(total - 1) > ADMISSIBLE_TOL) or total > 1 + ADMISSIBLE_TOL:
             return d.describe()
+        for key, v in point.values.items():  # p[x] is the entry at x, which is in 1..n
+            entry = _entry_at(key, point) if getattr(key, "base", None) == d.base else None
+            if entry is not None and (entry not in point.values or
+                                      not close(point.values[entry], v, ADMISSIBLE_TOL)):
+                return f"{key} is not an entry of {d.describe()}"
     if any(sd <= 0 for _, sd in point.densities.values()):
         return "a density's stand-in has a nonpositive scale"
     for fact in a.hypotheses():

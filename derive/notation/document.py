@@ -8,6 +8,10 @@ Declarations come from comment lines anywhere before the chain (they accumulate)
     % assume: p, q distributions over i = 1..n  the same, for several names at once
     % assume: q_i \\ge 0, \\sum_i q_i \\le 1      a sub-distribution (entries >= 0)
     % assume: p, q densities over x             densities on the real line
+    % assume: Q(z|X), P(z) distributions over z \\in \\mathcal{Z}, z \\sim Q(z|X)
+                                                on a finite set; E[...] is the weighted sum
+    % assume: p(x,y) distribution over (x, y) \\in \\mathcal{X} \\times \\mathcal{Y}
+    % assume: p_j \\in (0, 1), x_j \\in \\{0, 1\\}     every entry in an interval, in 0..1
     % assume: x > 0, s \\ge 0, t < 0             signs of scalar symbols
     % assume: a \\in (0, 1), b \\in [0, 1]        intervals
     % assume: n positive integer, f function    words: real, positive, negative,
@@ -76,16 +80,20 @@ class _Header:
     sums: dict[str, tuple[sp.Symbol, sp.Expr, str]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # P has density p
     notes: list[str] = field(default_factory=list)  # declarations recorded as words
+    latent: list[sp.Symbol] = field(default_factory=list)  # z of `P(z) distribution over z`
+    applied: dict[str, sp.Expr] = field(default_factory=dict)  # p -> p(x, y) of an equation
 
     def copy(self) -> _Header:
         ctx = Context(dict(self.ctx.names), dict(self.ctx.distributions),
                       dict(self.ctx.densities), dict(self.ctx.shorthand),
                       laws=dict(self.ctx.laws),
-                      sets=dict(self.ctx.sets), macros=self.ctx.macros)
+                      sets=dict(self.ctx.sets), macros=self.ctx.macros,
+                      ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
+                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
-                       list(self.notes))
+                       list(self.notes), list(self.latent), dict(self.applied))
 
     def assumptions(self) -> Assumptions:
         """What was declared, and only that: a sum whose entries have no declared sign is the
@@ -262,17 +270,32 @@ def _split_items(value: str) -> list[tuple[str, int]]:
             items.append((value[last:k], last))
             last = k + 1
     items.append((value[last:], last))
-    merged: list[tuple[str, int]] = []
+    runs: list[tuple[str, int]] = []  # x_1, \\dots, x_S is one item
     for item, off in items:
-        if merged and re.fullmatch(r"\s*\\?[A-Za-z]+\s*", merged[-1][0]) and \
-                re.match(r"\s*\\?[A-Za-z]+(\s*,\s*\\?[A-Za-z]+)*\s+[a-z]", item):
-            merged[-1] = (merged[-1][0] + "," + item, merged[-1][1])
+        if runs and re.fullmatch(r"\s*\\[lc]?dots\s*", runs[-1][0]) and len(runs) > 1:
+            dots = runs.pop()[0]
+            runs[-1] = (f"{runs[-1][0]},{dots},{item}", runs[-1][1])
         else:
-            merged.append((item, off))
+            runs.append((item, off))
+    merged: list[tuple[str, int]] = []
+    for item, off in runs:
+        if re.match(rf"\s*{_HEADISH}\s+[a-z]", item):  # `q densities`: the bare names before
+            while merged and re.fullmatch(rf"\s*{_HEADISH}\s*", merged[-1][0]):
+                item, off = merged[-1][0] + "," + item, merged.pop()[1]
+        merged.append((item, off))
     return [(i, o) for i, o in merged if i.strip()]
 
 
-_NAMES = r"((?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+)"
+# A name, with a subscript that is part of it (p, \lambda, p_1, q_{12}, q_\phi); not p_i,
+# which the chain reads as an entry of p.
+_NAME = r"\\?[A-Za-z]+(?:_(?:\{(?:\d+|\\[A-Za-z]+)\}|\d|\\[A-Za-z]+))?"
+_NAMES = rf"((?:{_NAME}\s*,\s*)*{_NAME})"
+_HEADISH = rf"{_NAME}(?:\s*\([^()]*\))?"  # p, or p(z|x), in a list of names
+
+
+def _name(written: str) -> str:
+    """The name the chain reader gives what the header writes: p_{12} -> p_12, \\phi -> phi."""
+    return re.sub(r"[\\{}\s]", "", written)
 
 
 def _declare(item: str, h: _Header, line: int, col: int) -> None:
@@ -283,7 +306,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     m = re.fullmatch(_NAMES + r"\s+(distributions?|densit(?:y|ies))"
                      r"(?:\s+over\s+(.+))?", item)
     if m:
-        names = [n.strip().lstrip("\\") for n in m.group(1).split(",")]
+        names = [_name(n) for n in m.group(1).split(",")]
         over = (m.group(3) or "").strip()
         if m.group(2).startswith("distribution"):
             rng = re.fullmatch(r"(\w+)\s*=\s*1\s*\.\.\s*(.+)", over or "i = 1..n")
@@ -306,7 +329,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
                      r"natural))*)", item)
     if m:
         words = m.group(2).split()
-        for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+        for n in (_name(n) for n in m.group(1).split(",")):
             if words == ["constant"]:  # free of the variables differentiated in (by name)
                 h.constants.append(sp.Symbol(n))
                 continue
@@ -330,9 +353,15 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     if normal:  # p(x) = \mathcal{N}(x; m, v) is also a density over x (for `P has density p`)
         _density_heads(f"{normal.group(1)} density over {normal.group(2)}", h, line, col)
         _sync_aliases(h)
-    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*=", item)
-    if named:  # \text{ELBO} = ...: the definition of a named quantity
+    words = re.fullmatch(_NAMES + r"\s+([A-Za-z][A-Za-z ]*)", item.strip())
+    if words:  # `\Sigma_1, \Sigma_2 positive definite`: names and words no form knows
+        raise ParseError(f"'{words.group(2)}' is not a declaration derive check reads "
+                         f"(docs/check.md lists the header's forms)", line, col)
+    named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*(\(|=)", item)
+    if named and named.group(2) == "=":  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
+    elif named and not isinstance(h.ctx.names.get(named.group(1)), sp.FunctionClass):
+        h.ctx.names[named.group(1)] = sp.Function(named.group(1), real=True)  # \mathrm{H}(X)
     h.ctx.bound = _latent(h)
     try:
         rel = parse_latex(item, h.ctx, line=line, column=col)
@@ -410,6 +439,8 @@ def _sync_aliases(h: _Header) -> None:
         elif small in h.ctx.distributions:
             h.ctx.distributions[big] = h.ctx.distributions[small]
             h.ctx.names[big] = h.ctx.distributions[small].base
+        elif small in h.applied:  # p(x, y) = p_1(x) p_2(y): a density of several variables
+            h.ctx.several[big] = h.applied[small]
 
 
 def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
@@ -446,12 +477,105 @@ def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
     i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
     h.ctx.names[i.name] = i
     size = finite_set_size(m.group(3).strip(), h.ctx)
-    for n in (n.strip().lstrip("\\") for n in m.group(1).split(",")):
+    for n in (_name(n) for n in m.group(1).split(",")):
         _distribution(h, n, i, size, positive=True, total="one")
     return True
 
 
-_FORMS = (_density_heads, _law, _has_density, _finite_set, _words_about)
+_HEAD = re.compile(rf"\s*({_NAME})\s*\(\s*(\w+)\s*(?:(?:\||\\mid|\\vert)\s*({_NAMES}))?\s*\)\s*")
+
+
+def _pmf_heads(item: str, h: _Header, line: int, col: int) -> bool:
+    """`Q(z|X), P(z) distributions over z \\in \\mathcal{Z}`: (conditional) distributions on a
+    finite set. Q(z|X) is one distribution over z for each value of X (see
+    `conditional_entry` in the reader); P(z)'s variable is bound in header equations, as a
+    density's is."""
+    m = re.fullmatch(r"(.+?)\s+distributions?\s+over\s+(\\?\w+)\s*\\in\s*(.+?)\s*", item)
+    if not m or "(" not in m.group(1):
+        return False
+    i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
+    h.ctx.names[i.name] = i
+    size = finite_set_size(m.group(3).strip(), h.ctx)
+    for head, c in _split_items(m.group(1)):
+        got = _HEAD.fullmatch(head)
+        if not got or _name(got.group(2)) != i.name:
+            raise ParseError(f"expected a distribution of {i.name} such as Q({i.name}|x) or "
+                             f"P({i.name}), found {head.strip()}", line, col + c)
+        given = [_name(g) for g in (got.group(3) or "").split(",") if g.strip()]
+        key = f"{_name(got.group(1))}_{i.name}|{''.join(given)}" if given else \
+            _name(got.group(1))
+        _distribution(h, key, i, size, positive=True, total="one")
+        if not given:
+            h.latent.append(i)
+    return True
+
+
+def _joint(item: str, h: _Header, line: int, col: int) -> bool:
+    """`p(x,y) distribution over (x, y) \\in \\mathcal{X} \\times \\mathcal{Y}`: a distribution
+    on the pairs; `\\sum_x` runs over X. p(x) and p(y) are then two functions (p_x, p_y),
+    the marginals once an equation such as p(x) = \\sum_y p(x,y) says so."""
+    m = re.fullmatch(rf"\s*({_NAME})\s*\(([^()|]*)\)\s+distribution\s+over\s+\(([^()]*)\)\s*"
+                     r"\\in\s*(.+?)\s*", item)
+    if not m:
+        return False
+    variables = [_name(v) for v in m.group(3).split(",")]
+    sets = re.split(r"\\times", m.group(4))
+    if [_name(v) for v in m.group(2).split(",")] != variables or len(sets) != len(variables):
+        raise ParseError("expected p(x, y) distribution over (x, y) \\in \\mathcal{X} \\times "
+                         "\\mathcal{Y} (the same variables, one set each)", line, col)
+    name, sizes = _name(m.group(1)), [finite_set_size(s.strip(), h.ctx) for s in sets]
+    for v, n in zip(variables, sizes, strict=True):
+        h.ctx.names[v] = sp.Symbol(v, integer=True)
+        h.ctx.ranges[v] = n
+        h.ctx.names.setdefault(f"{name}_{v}", sp.Function(f"{name}_{v}", real=True))
+    key = f"{name}_{''.join(variables)}"
+    h.ctx.joints[key] = tuple(sizes)
+    _distribution(h, key, sp.Symbol(f"({','.join(variables)})", integer=True), sp.Mul(*sizes),
+                  positive=True, total="one")
+    return True
+
+
+def _integer_set(item: str, h: _Header, line: int, col: int) -> bool:
+    """`x_j \\in \\{0, 1\\}`: integer values m..n (consecutive), for a symbol or every entry."""
+    m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\\{(.*)\\\}\s*", item)
+    if not m:
+        return False
+    values = [v.strip() for v in m.group(2).split(",")]
+    if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
+            sorted(map(int, values)) != list(range(min(map(int, values)),
+                                                  max(map(int, values)) + 1)):
+        raise ParseError("expected consecutive integers such as \\{0, 1\\} (another set of "
+                         "values is not read yet)", line, col)
+    s = parse_latex(m.group(1), h.ctx, line=line, column=col)
+    lo, hi = min(map(int, values)), max(map(int, values))
+    _interval(h, s, sp.Interval(lo, hi), line, col, integer=True)
+    return True
+
+
+_SAMPLE = r"((?:\\math\w+\{)?\\?[A-Za-z]+\}?)\s*(?:_\{?(\w+)\}?|\^\{\((\w+)\)\})"
+
+
+def _samples(item: str, h: _Header, line: int, col: int) -> bool:
+    """`x_1, \\dots, x_S \\sim p(x | \\theta) iid`: S independent samples of the law (checked
+    to read as a law of x). Recorded: the chain's steps about samples are sums of their
+    values, which the declaration does not change."""
+    m = re.fullmatch(rf"\s*{_SAMPLE}\s*,\s*\\[lc]?dots\s*,\s*{_SAMPLE}\s*\\sim\s*(.+?)\s+"
+                     r"(?:iid|i\.i\.d\.)\s*", item)
+    if not m:
+        return False
+    first, last = m.group(1), m.group(4)
+    if first != last or (m.group(2) or m.group(3)) != "1":
+        raise ParseError("expected samples x_1, \\dots, x_S of one variable", line, col)
+    from derive.notation.reader import parse_law
+
+    z = h.ctx.symbol(re.sub(r"\\math\w+\{|[\\}]", "", first))
+    parse_law(m.group(7), z, h.ctx, line=line, column=col + m.start(7))
+    h.notes.append(item.strip())
+    return True
+
+
+_FORMS = (_samples, _density_heads, _law, _has_density, _joint, _pmf_heads, _finite_set,
+          _integer_set, _words_about)
 
 
 def _latent(h: _Header) -> list[sp.Symbol]:
@@ -459,7 +583,7 @@ def _latent(h: _Header) -> list[sp.Symbol]:
     those of declared laws (z \\sim q) and of unconditional densities (p(z) density over z).
     So p(x|z) in `p(x, z) = p(x|z) p(z)` is the same function of z as under E_{z ~ q}."""
     out = [v for v, _ in h.ctx.laws.values()]
-    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n]
+    out += [d.variable for n, d in h.ctx.densities.items() if "|" not in n] + h.latent
     return list(dict.fromkeys(out))
 
 
@@ -473,13 +597,22 @@ def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positiv
     h.distributions[name] = d
 
 
-def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: int) -> None:
-    if not isinstance(s, sp.Symbol):
-        raise ParseError("expected a symbol before \\in", line, col)
-    kw = {"real": True}
+def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: int,
+              integer: bool = False) -> None:
+    """x \\in (a, b) for a symbol; p_j \\in (0, 1) for every entry of p (its sign as
+    SymPy assumptions, the interval under the name p[j], which the sampler reads)."""
+    entry = isinstance(s, sp.Indexed) and len(s.indices) == 1 and s.indices[0].is_Symbol
+    if not isinstance(s, sp.Symbol) and not entry:
+        raise ParseError("expected a symbol or an entry p_j before \\in", line, col)
+    kw = {"integer": True} if integer else {"real": True}
     if interval.inf >= 0:
-        kw = {"positive": True} if interval.inf > 0 or interval.left_open else \
+        kw |= {"positive": True} if interval.inf > 0 or interval.left_open else \
             {"nonnegative": True}
+    if entry:
+        name = s.base.name
+        h.ctx.names[name] = sp.IndexedBase(name, **kw)
+        h.intervals.append((sp.Symbol(str(s), **kw), interval))
+        return
     new = sp.Symbol(s.name, **kw)
     h.ctx.names[s.name] = new
     h.intervals.append((new, interval))
@@ -519,8 +652,11 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
         elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
-                and len(set(lhs.args)) == len(lhs.args):  # p(x, z) = ...: for every x, z
+                and len(set(lhs.args)) == len(lhs.args) and rhs.has(*lhs.args):
+            # p(x, z) = ...: for every x, z (but H(X) = -sum_x p(x) log p(x) is for X alone)
             wild = {a: sp.Wild(f"w_{a}") for a in lhs.args}
+            if len(lhs.args) > 1:
+                h.applied[lhs.func.__name__] = lhs
             old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
         return
@@ -570,7 +706,7 @@ def _rows(text: str, start: int, end: int, header: _Header
         body = _blank(body, m.start(), close)
     body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
     rows, last = [], start
-    for m in re.finditer(r"\\\\|\\cr\b", body[start:end]):
+    for m in re.finditer(r"\\\\(?:\[[^\]\n]*\])?|\\cr\b", body[start:end]):  # \\[10pt]
         if re.search(r"(=|<|>|\\le|\\ge|\\leq|\\geq)\s*&?\s*$", body[last:start + m.start()]):
             body = _blank(body, start + m.start(), start + m.end())  # `a =\\ b`: one step
             continue
@@ -646,6 +782,10 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     rules = header.assumptions().rules
     first = _by_rules(first, rules)
     steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
+    for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
+        _no_derivative_of_entries(e, header, ln, c)
+        _no_total_of_a_family(e, header, ln, c)
+        _no_free_pair(e, header, ln, c)
     readings = _per_step(steps, readings)
     reasons = _per_step(steps, reasons)
     exprs = [first]
@@ -688,6 +828,48 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse d/dtheta of entries of a distribution an expectation was read as a sum over:
+    the engine would take them as constants, where under d/dtheta E[...] a law may depend on
+    theta (docs/engine.md, "Dependence on a parameter")."""
+    bases = {d.base for n, d in h.ctx.distributions.items() if n in h.ctx.sum_laws}
+    for d in e.atoms(sp.Derivative):
+        used = sorted({x.base.name for x in d.expr.atoms(sp.Indexed) if x.base in bases})
+        if used:
+            raise ParseError(f"a derivative of an expectation over the distribution {used[0]} "
+                             f"is not read yet: its dependence on "
+                             f"{', '.join(map(str, d.variables))} is not known", line, col)
+
+
+def _no_total_of_a_family(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse a sum (or KL, H) over the variable of a conditional distribution whose given
+    variable is bound, P(X|z) summed over X inside E over z: its entries P[X, z] are those of
+    a family, sampled without their totals, so the sum's value is not what was declared."""
+    from derive.engine.definitions import InformationQuantity
+
+    bases = {d.base for d in h.ctx.distributions.values()}
+    for node in e.atoms(sp.Sum, InformationQuantity):
+        if isinstance(node, sp.Sum):
+            over, body = {lim[0] for lim in node.limits}, node.function
+        else:
+            over, body = {node.limits[0]}, sp.Tuple(*node.distributions)
+        for x in body.atoms(sp.Indexed):
+            if x.base in bases and len(x.indices) > 1 and x.indices[0] in over:
+                raise ParseError(f"a sum over {x.indices[0]} of {x} (a conditional "
+                                 f"distribution whose given variable is bound) is not read yet",
+                                 line, col)
+
+
+def _no_free_pair(e: sp.Basic, h: _Header, line: int, col: int) -> None:
+    """Refuse p(x, y) of a joint distribution with x or y free (not summed over): its entry is
+    one of the |X||Y| pairs only for x in 1..|X|, a range the sampler does not draw x from."""
+    pairs = {h.ctx.distributions[k].base for k in h.ctx.joints}
+    free = sorted(n for n in h.ctx.ranges if h.ctx.names.get(n) in e.free_symbols)
+    if free and any(x.base in pairs for x in e.atoms(sp.Indexed)):
+        raise ParseError(f"an entry of a joint distribution with {free[0]} not summed over is "
+                         f"not read yet", line, col)
 
 
 def _by_rules(expr: sp.Basic, rules: tuple[Rule, ...], passes: int = 6) -> sp.Basic:

@@ -206,7 +206,11 @@ class Context:
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
     vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
-    joints: dict[str, tuple] = field(default_factory=dict)  # p -> (x, z) as p(x, z) came first
+    joint_orders: dict[str, tuple] = field(default_factory=dict)  # p -> (x, z): p(x, z) first
+    ranges: dict[str, sp.Expr] = field(default_factory=dict)  # x -> |X| for x in a finite set
+    joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
+    sum_laws: set[str] = field(default_factory=set)  # distributions an E was read as a sum over
+    several: dict[str, sp.Expr] = field(default_factory=dict)  # P -> p(x, y) (P has density p)
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -697,9 +701,9 @@ class _Parser:
             return self.kl(t)
         if word == "E" and "E" not in self.ctx.names:
             return self.expectation_after(t)
-        if word == "H" and self.open_paren():
-            return self.entropy(t)
         got = self.ctx.names.get(word)
+        if word == "H" and self.open_paren() and not isinstance(got, UndefinedFunction):
+            return self.entropy(t)
         if len(word) > 1 and self.open_paren() and not isinstance(got, UndefinedFunction):
             raise ParseError(f"{t.text}{{{word}}}(...) is an unknown operator (declare it: "
                              f"% assume: {word} function)", t.line, t.column)
@@ -771,7 +775,8 @@ class _Parser:
             obj = base[sub[1]]
             return obj if power is None else obj**power
         full = word if sub is None else f"{word}_{sub}"
-        if full in self.ctx.distributions and self.at("("):  # p(x) is the entry p_x
+        if full in self.ctx.distributions and self.at("(") and not self.conditional_ahead():
+            # p(x) is the entry p_x
             d = self.ctx.distributions[full]
             entry = d.base[self.delimited(self.expr)]
             return entry if power is None else entry**power
@@ -870,6 +875,9 @@ class _Parser:
         if self.semicolon_ahead():  # L(x; theta, phi): no product has a `;` inside
             self.reading(self.peek(), f"{full}(...; ...) as a function of its arguments")
             return True
+        if self.conditional_ahead() and any(k.startswith(f"{full}_") and "|" in k
+                                            for k in self.ctx.distributions):
+            return True  # R(X|z) of `R(X|z) distribution over X \in ...`, whatever its letter
         return word in FUNCTION_LETTERS and (self.conditional_ahead() or any(
             k.startswith(full + "_") and isinstance(v, UndefinedFunction)
             for k, v in self.ctx.names.items()))
@@ -919,9 +927,11 @@ class _Parser:
             self.expect("}")
         if given:
             return self.conditional(name, args, given)
+        key = f"{name}_{''.join(map(str, args))}"
+        if key in self.ctx.joints and all(isinstance(a, sp.Symbol) for a in args):
+            return self.joint_entry(key, args)
         if all(isinstance(a, sp.Symbol) for a in args):
             # `derive latex` prints the density p_xz(z) as p(x, z): names by variables
-            key = f"{name}_{''.join(map(str, args))}"
             if isinstance(self.ctx.names.get(key), UndefinedFunction):
                 inner = [a for a in args if a in self.bound]
                 return self.ctx.names[key](*(inner or args))
@@ -932,7 +942,7 @@ class _Parser:
         if len(args) < 2 or name[0] not in "pqPQ" or len(set(args)) < len(args) or \
                 not all(isinstance(a, sp.Symbol) for a in args):
             return args
-        first = self.ctx.joints.setdefault(name, tuple(args))
+        first = self.ctx.joint_orders.setdefault(name, tuple(args))
         if set(first) != set(args) or tuple(args) == first:
             return args
         self.reading(self.peek(), f"{name}({', '.join(map(shown, args))}) as the joint density "
@@ -959,9 +969,26 @@ class _Parser:
             t = self.peek()
             raise ParseError("expected variables in p(x | z)", t.line, t.column)
         key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
+        if key in self.ctx.distributions and len(args) == 1:
+            return self.conditional_entry(self.ctx.distributions[key], args[0], given)
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
         return f(*(inner or args))
+
+    def joint_entry(self, key: str, args: list[sp.Symbol]) -> sp.Indexed:
+        """p(x, y) of a distribution over X x Y: the entry (x-1)|Y| + y of one distribution
+        over the |X||Y| pairs (the engine's distributions have one index)."""
+        flat, sizes = sp.S.Zero, self.ctx.joints[key]
+        for a, n in zip(args, sizes, strict=True):
+            flat = flat * n + (a - 1)
+        return self.ctx.distributions[key].base[flat + 1]
+
+    def conditional_entry(self, d: Distribution, arg: sp.Symbol, given: list) -> sp.Expr:
+        """Q(z|x) of a declared conditional distribution: the entry Q_z|x[z] of one
+        distribution while x is fixed; where x is bound (a sum, an expectation over it) the
+        entry of the family, Q_z|x[z, x], which depends on x."""
+        inner = [g for g in given if g in self.bound]
+        return d.base[arg] if not inner else d.base[(arg, *inner)]
 
     def after_name(self, obj: sp.Expr, word: str | None) -> sp.Expr:
         if self.at("_"):
@@ -1140,6 +1167,8 @@ class _Parser:
         for d in self.ctx.distributions.values():
             if d.index == var:
                 return sp.S.One, sp.sympify(d.size)
+        if var.name in self.ctx.ranges:  # x of (x, y) in X x Y
+            return sp.S.One, self.ctx.ranges[var.name]
         return sp.S.One, self.ctx.symbol("n")  # the documented default: i = 1..n
 
     def integral(self) -> sp.Expr:
@@ -1234,6 +1263,12 @@ class _Parser:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
+            d = self.pmf(law)
+            self.ctx.sum_laws.add(law.base.name)
+            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
+                            f"of {shown(law)} (...)")
+            return sp.Sum(law * body, (z, 1, d.size))
         from derive.engine.expectation import Expectation
 
         try:
@@ -1280,6 +1315,9 @@ class _Parser:
     def variable_and_law(self, t: Token) -> tuple[sp.Symbol | tuple, sp.Basic]:
         """z \\sim law, (z_1, z_2) \\sim N(..) \\otimes N(..)."""
         z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
+        if self.at("^", ","):  # E_{z^{(1)}, \\dots, z^{(K)} \\sim q}
+            raise ParseError("an expectation over several samples z^{(1)}, ..., z^{(K)} is not "
+                             "read yet", t.line, t.column)
         if not all(isinstance(v, sp.Symbol) for v in z):
             raise self.fail("a variable before \\sim", t)
         z = z[0] if len(z) == 1 else tuple(z)
@@ -1360,10 +1398,16 @@ class _Parser:
             return self.ctx.function(e.name)(z)
         if isinstance(e, AppliedUndef):
             return e
+        if isinstance(e, sp.Indexed) and e.indices == (z,) and self.pmf(e) is not None:
+            return e  # a distribution over a finite set: E is the weighted sum
         if isinstance(e, sp.Indexed) and e.base.name in self.ctx.distributions:
             raise ParseError(f"a law over the finite distribution {e.base.name} is not read yet "
                              f"(write the sum: \\sum_x {e.base.name}(x) f(x))", t.line, t.column)
         raise self.fail("a law: a density q, q(z) or \\mathcal{N}(mean, variance)", t)
+
+    def pmf(self, entry: sp.Indexed) -> Distribution | None:
+        """The declared distribution whose entry this is."""
+        return next((d for d in self.ctx.distributions.values() if d.base == entry.base), None)
 
     def density_arguments_ahead(self) -> bool:
         """N(z; m, v) or N(z | m, v): a `;` or a bar at the top level of the brackets."""
@@ -1411,6 +1455,9 @@ class _Parser:
                 self.next()
             self.raw_group()
         p, q = self.delimited(self.kl_args)
+        p, q = (self.ctx.several.get(getattr(e, "name", None), e) for e in (p, q))
+        if isinstance(p, AppliedUndef) and len(p.args) > 1:
+            return self.kl_of_several(p, q, t)
         from derive.engine.definitions import KL
 
         # D_KL(q || p(z)): a density named alone takes the other one's variable
@@ -1420,6 +1467,17 @@ class _Parser:
             q = q(*p.args)
         lp, lq = self.law_limits(p, t), self.law_limits(q, t)
         return KL(lp[0], lq[0], self.same_limits(lp[1], lq[1], t))
+
+    def kl_of_several(self, p: AppliedUndef, q: sp.Expr, t: Token) -> sp.Expr:
+        """KL[P || Q] for densities of several variables, p(x, y) and q(x, y): the integral
+        that defines it (the engine's KL is over one variable or index)."""
+        if not isinstance(q, AppliedUndef) or q.args != p.args or \
+                not all(isinstance(v, sp.Symbol) for v in p.args):
+            raise ParseError(f"expected two densities of the same variables, found {p} and {q}",
+                             t.line, t.column)
+        self.reading(t, f"KL as the integral of {shown(p)} log({shown(p)}/{shown(q)}) over "
+                        f"{', '.join(map(str, p.args))}")
+        return sp.Integral(p * sp.log(p / q), *[(v, -sp.oo, sp.oo) for v in p.args])
 
     def kl_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
@@ -1469,6 +1527,10 @@ class _Parser:
                 return p, (p.indices[0], 1, d.size)
         if isinstance(p, AppliedUndef) and len(p.args) == 1 and isinstance(p.args[0], sp.Symbol):
             return p, (p.args[0], -sp.oo, sp.oo)
+        if isinstance(p, sp.Expr) and not p.atoms(sp.Indexed):  # a mixture l p_1 + (1-l) p_2
+            p = p.xreplace({b: self.ctx.distributions[b.name].entry(
+                self.ctx.distributions[b.name].index) for b in p.atoms(sp.IndexedBase)
+                if b.name in self.ctx.distributions})
         if isinstance(p, sp.Expr):  # an expression in the entries of distributions over j
             indices = {ix for e in p.atoms(sp.Indexed) for ix in e.indices}
             for d in self.ctx.distributions.values():
