@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import numpy as np
 import sympy as sp
 from sympy.calculus.util import continuous_domain
+from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
@@ -64,6 +65,24 @@ def linearise(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Integral)), split)
 
 
+def _unintegrable(node: sp.Integral) -> bool:
+    """Is this an integral of an unknown function of its variable (a density q(z)), with no
+    derivative inside? Such an integrand F(z, q(z)) has no antiderivative without q's own
+    integral, so SymPy's integrators (heurisch, manualintegrate) can only fail, slowly."""
+    variables = {lim[0] for lim in node.limits}
+    return not node.function.has(sp.Derivative) and any(
+        f.free_symbols & variables for f in node.function.atoms(AppliedUndef))
+
+
+def simplify(expr: sp.Basic) -> sp.Basic:
+    """`sp.simplify`, except that an expression holding an integral of an unknown function is
+    simplified without `doit` (see `_unintegrable`): the integrands are still simplified,
+    nothing is evaluated. Only what `sp.simplify` would spend its time on is left out."""
+    if any(_unintegrable(i) for i in expr.atoms(sp.Integral)):
+        return sp.simplify(expr, doit=False)
+    return sp.simplify(expr)
+
+
 def _is_zero(expr: sp.Basic) -> bool:
     return expr == 0 or (expr.is_zero is True)
 
@@ -98,6 +117,7 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         if _is_zero(e):
             return "linearity and expand_log (no force)"
         linear.append(e)
+    linear = list(dict.fromkeys(linear))  # rewrites that change nothing give the same e
     for e in linear:
         # Rational functions (closed forms with denominators): cancel is far cheaper than
         # simplify and does a subset of its work.
@@ -106,7 +126,7 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     if not thorough:
         return None
     for e in linear:
-        e = a.normalise(sp.simplify(e))
+        e = a.normalise(simplify(e))
         if _is_zero(e):
             return "simplify under the declared assumptions"
     # Unevaluated calculus (a chain may show D'(b) before computing it): compute it, last,
@@ -295,15 +315,24 @@ def _by_hypothesis(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> boo
     for h in a.hypotheses():
         for hl, hop, hr in ((h.lhs, h.rel_op, h.rhs), (h.rhs, FLIP[h.rel_op], h.lhs)):
             # a <= b and a - c <= b - c are the same hypothesis: compare differences.
-            if hop in weaker and sp.simplify((hl - hr) - (lhs - rhs)) == 0:
+            if hop in weaker and simplify((hl - hr) - (lhs - rhs)) == 0:
                 return True
     return False
+
+
+def _sign_candidates(e: sp.Basic) -> Iterator[sp.Basic]:
+    """e, then simplified, then factored: each only if the one before did not settle it
+    (simplified once)."""
+    yield e
+    simple = simplify(e)
+    yield simple
+    yield sp.factor(simple)
 
 
 def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
     """Prove expr >= 0 (or > 0): SymPy's assumptions, or solveset on a declared interval."""
     e = a.normalise(unfold(sp.sympify(expr)))
-    for candidate in (e, sp.simplify(e), sp.factor(sp.simplify(e))):
+    for candidate in _sign_candidates(e):
         ok = candidate.is_positive if strict else candidate.is_nonnegative
         if ok:
             return "sign analysis (SymPy assumptions)"
