@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this checkout's derive, not an installed one
 
 from test_corpus import CORPUS, checked, unsound  # noqa: E402  (the corpus reader lives with its test)
 
