@@ -4,9 +4,10 @@ Run: python bench/bench_check.py [--json] [--no-assume] [--jobs N] [--sequential
 Prints the files read; the steps proved, corroborated, undecided and refuted; the files with
 every step proved; the wall-clock seconds per file (median over all files and over the files
 read, max: reading and checking, the steps spread over N processes as `derive check` does,
-N = the available cores by default); and the soundness count (false steps proved, true steps
-refuted) against each file's `% truth:` line. Issue 14's targets: 90% read, 70% all proved,
-median <= 3 s, max <= 15 s. `--sequential` also checks every file in one process and prints
+N = the available cores by default; each file's CPU seconds, workers included, beside it, for
+a busy machine); and the soundness count (false steps proved, true steps refuted) against
+each file's `% truth:` line. Issue 14's targets: 90% read, 70% all proved, median <= 3 s,
+max <= 15 s. `--sequential` also checks every file in one process and prints
 the speed-up and whether the verdicts are the same (they must be).
 `--no-assume` blanks the `% assume:` lines first: a diagnostic of the chain reader alone (then
 a true step may be refuted for want of its assumptions; a false step proved is still a bug).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 from pathlib import Path
@@ -30,9 +32,21 @@ from derive.engine.parallel import available_cores  # noqa: E402
 VERDICTS = ("proved", "corroborated", "undecided", "refuted")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(path: Path, assume: bool, workers: int) -> tuple[object, float]:
+    start = _cpu()
+    row = checked(path, assume=assume, seconds=None, workers=workers)
+    return row, _cpu() - start
+
+
 def figures(paths: list[Path], *, assume: bool = True, workers: int = 1) -> dict:
     """Every figure the bench prints, and one row per file."""
-    rows = [checked(p, assume=assume, seconds=None, workers=workers) for p in paths]
+    rows, cpu = zip(*(_timed(p, assume, workers) for p in paths), strict=True)
     read = [c for c in rows if c.read]
     steps = [v for c in read for v in c.verdicts]
     seconds = [c.seconds for c in rows]
@@ -53,7 +67,8 @@ def figures(paths: list[Path], *, assume: bool = True, workers: int = 1) -> dict
         "false_proved": sum(len(f) for f, _ in bad),
         "true_refuted": sum(len(t) for _, t in bad),
         "per_file": [{"file": c.entry.name, "read": c.read, "error": c.error,
-                      "verdicts": c.verdicts, "seconds": round(c.seconds, 3)} for c in rows],
+                      "verdicts": c.verdicts, "seconds": round(c.seconds, 3),
+                      "cpu_seconds": round(t, 3)} for c, t in zip(rows, cpu, strict=True)],
     }
 
 
@@ -82,7 +97,8 @@ def main() -> None:
         return
     for row in f["per_file"]:
         what = " ".join(row["verdicts"]) if row["read"] else f"not read: {row['error']}"
-        print(f"  {row['file']:<32} {row['seconds']:7.2f} s  {what}")
+        print(f"  {row['file']:<32} {row['seconds']:7.2f} s {row['cpu_seconds']:7.2f} CPU s  "
+              f"{what}")
     s = f["steps"]
     print(f"files read:          {f['read']} of {f['files']}")
     print(f"steps:               {s['proved']} proved, {s['corroborated']} corroborated, "
