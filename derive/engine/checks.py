@@ -77,7 +77,7 @@ def _unintegrable(node: sp.Integral) -> bool:
 def simplify(expr: sp.Basic) -> sp.Basic:
     """`sp.simplify`, except that an expression holding an integral of an unknown function is
     simplified without `doit` (see `_unintegrable`): the integrands are still simplified,
-    nothing is evaluated. Only what `sp.simplify` would spend its time on is left out."""
+    nothing is evaluated. Leaving a rewrite out can lose a proof, never make one."""
     if any(_unintegrable(i) for i in expr.atoms(sp.Integral)):
         return sp.simplify(expr, doit=False)
     return sp.simplify(expr)

@@ -225,9 +225,10 @@ class Derivation:
                 functools.partial(self._check_conclusion, explicit, a)]
 
     def _result(self, outcomes: list[Outcome]) -> DerivationResult:
+        """The outcomes of `_tasks`, in their order, as the chain's result."""
+        lhss = self.expressions[:-1]
         steps = tuple(StepResult(k, lhs, step, outcome) for k, (lhs, step, outcome)
-                      in enumerate(zip(self.expressions, self.steps, outcomes[:-1], strict=False),
-                                   start=1))
+                      in enumerate(zip(lhss, self.steps, outcomes[:-1], strict=True), start=1))
         return DerivationResult(self, steps, outcomes[-1])
 
     def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
