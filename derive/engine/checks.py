@@ -31,6 +31,7 @@ from derive.engine.sampling import (
     Point,
     admissible,
     close,
+    compiled,
     empty_sums,
     evaluate,
     holds,
@@ -233,6 +234,9 @@ def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.G
     """Random points satisfying every hypothesis where both sides have a value."""
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
+        if not point.sizes and any(compiled(e, (), tuple(point.densities))[1] is None
+                                   for e in (lhs, rhs)):
+            return  # without sizes every point compiles alike: none will have a value
         if admissible(point, a, PRECISION) is not None:
             continue
         left, right = evaluate(lhs, point), evaluate(rhs, point)
