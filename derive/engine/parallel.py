@@ -6,8 +6,9 @@ in its main thread, where the CPU-time limits work (SIGPROF), and a task's limit
 worker's own CPU time: the same budget as in one process. Sequential instead when a pool
 cannot work or would break a rule: one worker or one task, no `fork` on this platform, a
 daemon process (a `derive serve` worker, whose CPU and memory limits a child would escape),
-a thread other than the main one, or inside an open time limit (a child would not count
-against it).
+a process with other threads (a Jupyter kernel, a pytest-xdist worker: a fork copies their
+locks, held or not, and can deadlock the child), or inside an open time limit (a child would
+not count against it). `derive check` is single-threaded.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def _can_fork() -> bool:
     return ("fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon
             and threading.current_thread() is threading.main_thread()
+            and threading.active_count() == 1
             and not within_limit())
 
 
