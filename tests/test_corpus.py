@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from derive.cli import main
+from derive.engine.derivation import check_all
 from derive.notation.document import read
 from derive.notation.reader import ParseError
 
@@ -77,11 +78,13 @@ TEST_SECONDS = 2.0
 
 
 @functools.cache
-def checked(path: Path, *, assume: bool = True, seconds: float | None = TEST_SECONDS) -> Checked:
+def checked(path: Path, *, assume: bool = True, seconds: float | None = TEST_SECONDS,
+            workers: int = 1) -> Checked:
     """Read and check one file (once per session): verdicts in order over its chains.
 
     `assume=False` blanks the `% assume:` lines first (line numbers kept): a diagnostic of the
     chain reader alone, for bench/bench_check.py; the tests always read the whole file.
+    `workers` > 1 checks the steps in parallel processes (`check_all`), as `derive check` does.
     """
     e = entry(path)
     start = time.perf_counter()
@@ -99,7 +102,8 @@ def checked(path: Path, *, assume: bool = True, seconds: float | None = TEST_SEC
     derivations = [c.derivation if seconds is None else dataclasses.replace(c.derivation,
                                                                              seconds=seconds)
                    for c in chains]
-    verdicts = [s.verdict.value for d in derivations for s in d.check().steps]
+    verdicts = [s.verdict.value for r in check_all(derivations, workers=workers)
+                for s in r.steps]
     return Checked(e, verdicts=verdicts, seconds=time.perf_counter() - start)
 
 

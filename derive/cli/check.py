@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--latex", metavar="OUT", help="write the annotated derivations as LaTeX")
     p.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.add_argument("--jobs", type=int, metavar="N", default=None,
+                   help="check steps in N processes (default: one per available core; "
+                        "the verdicts are the same as with 1)")
     p.set_defaults(run=cmd_check)
 
 
@@ -91,6 +94,8 @@ def report(name: str, pairs: list) -> list[dict]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from derive.cli.common import UsageError
+    from derive.engine.derivation import check_all
+    from derive.engine.parallel import available_cores
     from derive.notation.document import read
     from derive.notation.reader import ParseError
     from derive.output import write_atomic
@@ -98,11 +103,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
+    jobs = available_cores() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
     try:
         chains = read(path)
     except ParseError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    pairs = [(c, c.derivation.check()) for c in chains]
+    pairs = list(zip(chains, check_all([c.derivation for c in chains], workers=jobs),
+                     strict=True))
     if args.latex:
         write_atomic(Path(args.latex), annotated_latex(path.name, pairs), overwrite=args.force)
     if args.json:

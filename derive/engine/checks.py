@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import numpy as np
 import sympy as sp
 from sympy.calculus.util import continuous_domain
+from sympy.core.function import AppliedUndef
 
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
@@ -30,6 +31,7 @@ from derive.engine.sampling import (
     Point,
     admissible,
     close,
+    compiled,
     empty_sums,
     evaluate,
     holds,
@@ -62,6 +64,24 @@ def linearise(expr: sp.Basic) -> sp.Basic:
 
     expr = sp.expand(sp.expand_log(expr))
     return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Integral)), split)
+
+
+def _unintegrable(node: sp.Integral) -> bool:
+    """Is this an integral of an unknown function of its variable (a density q(z)), with no
+    derivative inside? Such an integrand F(z, q(z)) has no antiderivative without q's own
+    integral, so SymPy's integrators (heurisch, manualintegrate) can only fail, slowly."""
+    variables = {lim[0] for lim in node.limits}
+    return not node.function.has(sp.Derivative) and any(
+        f.free_symbols & variables for f in node.function.atoms(AppliedUndef))
+
+
+def simplify(expr: sp.Basic) -> sp.Basic:
+    """`sp.simplify`, except that an expression holding an integral of an unknown function is
+    simplified without `doit` (see `_unintegrable`): the integrands are still simplified,
+    nothing is evaluated. Leaving a rewrite out can lose a proof, never make one."""
+    if any(_unintegrable(i) for i in expr.atoms(sp.Integral)):
+        return sp.simplify(expr, doit=False)
+    return sp.simplify(expr)
 
 
 def _is_zero(expr: sp.Basic) -> bool:
@@ -98,6 +118,7 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         if _is_zero(e):
             return "linearity and expand_log (no force)"
         linear.append(e)
+    linear = list(dict.fromkeys(linear))  # rewrites that change nothing give the same e
     for e in linear:
         # Rational functions (closed forms with denominators): cancel is far cheaper than
         # simplify and does a subset of its work.
@@ -106,7 +127,7 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     if not thorough:
         return None
     for e in linear:
-        e = a.normalise(sp.simplify(e))
+        e = a.normalise(simplify(e))
         if _is_zero(e):
             return "simplify under the declared assumptions"
     # Unevaluated calculus (a chain may show D'(b) before computing it): compute it, last,
@@ -213,6 +234,9 @@ def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.G
     """Random points satisfying every hypothesis where both sides have a value."""
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
+        if not point.sizes and any(compiled(e, (), tuple(point.densities))[1] is None
+                                   for e in (lhs, rhs)):
+            return  # without sizes every point compiles alike: none will have a value
         if admissible(point, a, PRECISION) is not None:
             continue
         left, right = evaluate(lhs, point), evaluate(rhs, point)
@@ -295,15 +319,24 @@ def _by_hypothesis(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> boo
     for h in a.hypotheses():
         for hl, hop, hr in ((h.lhs, h.rel_op, h.rhs), (h.rhs, FLIP[h.rel_op], h.lhs)):
             # a <= b and a - c <= b - c are the same hypothesis: compare differences.
-            if hop in weaker and sp.simplify((hl - hr) - (lhs - rhs)) == 0:
+            if hop in weaker and simplify((hl - hr) - (lhs - rhs)) == 0:
                 return True
     return False
+
+
+def _sign_candidates(e: sp.Basic) -> Iterator[sp.Basic]:
+    """e, then simplified, then factored: each only if the one before did not settle it
+    (simplified once)."""
+    yield e
+    simple = simplify(e)
+    yield simple
+    yield sp.factor(simple)
 
 
 def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
     """Prove expr >= 0 (or > 0): SymPy's assumptions, or solveset on a declared interval."""
     e = a.normalise(unfold(sp.sympify(expr)))
-    for candidate in (e, sp.simplify(e), sp.factor(sp.simplify(e))):
+    for candidate in _sign_candidates(e):
         ok = candidate.is_positive if strict else candidate.is_nonnegative
         if ok:
             return "sign analysis (SymPy assumptions)"

@@ -15,6 +15,7 @@ is the statement.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from derive.engine.expectation import (
 )
 from derive.engine.fitting import fitting_uses
 from derive.engine.lemmas import LemmaUse
+from derive.engine.parallel import run_all
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
 
@@ -190,29 +192,45 @@ class Derivation:
         op = chain_relation([s.op for s in self.steps])
         return _REL[op](self.start, self.steps[-1].expr, evaluate=False)
 
-    def check(self, *, seed: int = 0) -> DerivationResult:
+    def check(self, *, seed: int = 0, workers: int = 1) -> DerivationResult:
         """Check every step, then that the chain's conclusion gives the statement.
 
         The checks see the chain with its dependence on parameters made explicit (see
-        `explicit_dependence`); the results show the chain as written.
+        `explicit_dependence`); the results show the chain as written. Each step draws its
+        sample points from its own generator (seeded by `seed` and the step's index), so the
+        steps are independent: `workers` > 1 checks them in parallel processes (`check_all`)
+        with the same verdicts as one process.
         """
-        rng = np.random.default_rng(seed)
+        return check_all([self], seed=seed, workers=workers)[0]
+
+    def _tasks(self, seed: int) -> list[Callable[[], Outcome]]:
+        """One task per step, then the conclusion's: each a function of the chain alone."""
         explicit, note = explicit_dependence(self)
         a = self.assumptions
         if note:  # the declared facts and rules speak of the same mu(theta)
             a = a.with_(facts=[type(f)(explicit(f.lhs), explicit(f.rhs), evaluate=False)
                                for f in a.facts],
                         rules=[Rule(explicit(r.old), explicit(r.new), r.text) for r in a.rules])
-        results = []
-        lhs = self.start
-        for k, step in enumerate(self.steps, start=1):
+
+        def step_task(k: int, lhs: sp.Expr, step: Step) -> Outcome:
+            rng = np.random.default_rng([seed, k])
             outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a)
             if note:
                 outcome = Outcome(outcome.verdict, outcome.method, outcome.counterexample,
                                   outcome.notes + (note,))
-            results.append(StepResult(k, lhs, step, outcome))
-            lhs = step.expr
-        return DerivationResult(self, tuple(results), self._check_conclusion(explicit, a))
+            return outcome
+
+        lhss = self.expressions[:-1]
+        return [*(functools.partial(step_task, k, lhs, step)
+                  for k, (lhs, step) in enumerate(zip(lhss, self.steps, strict=True), start=1)),
+                functools.partial(self._check_conclusion, explicit, a)]
+
+    def _result(self, outcomes: list[Outcome]) -> DerivationResult:
+        """The outcomes of `_tasks`, in their order, as the chain's result."""
+        lhss = self.expressions[:-1]
+        steps = tuple(StepResult(k, lhs, step, outcome) for k, (lhs, step, outcome)
+                      in enumerate(zip(lhss, self.steps, outcomes[:-1], strict=True), start=1))
+        return DerivationResult(self, steps, outcomes[-1])
 
     def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
                     declared: Assumptions) -> Outcome:
@@ -301,6 +319,17 @@ def _fitted_lemma(lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions,
     return None
 
 
+def check_all(derivations: list[Derivation], *, seed: int = 0, workers: int = 1
+              ) -> list[DerivationResult]:
+    """Check several derivations, their steps spread over `workers` processes (see
+    `derive.engine.parallel`): every step and conclusion is one task, so a file's chains
+    share the processes."""
+    tasks = [d._tasks(seed) for d in derivations]
+    outcomes = iter(run_all([t for ts in tasks for t in ts], workers))
+    return [d._result([next(outcomes) for _ in ts]) for d, ts in zip(derivations, tasks,
+                                                                      strict=True)]
+
+
 def explicit_dependence(d: Derivation) -> tuple[Callable[[sp.Basic], sp.Basic], str]:
     """The rewrite that makes the chain's dependence on its parameters explicit, and a note.
 
@@ -374,7 +403,7 @@ def _positive(e: sp.Expr, a: Assumptions) -> bool:
     try:
         with time_limit(DEFAULT_SECONDS):
             return _by_hypothesis(e, ">", 0, a) or prove_sign(e, a, strict=True) is not None
-    except Exception:  # out of time, or a crash inside SymPy: not proved
+    except (OutOfTime, Exception):  # out of time, or a crash inside SymPy: not proved
         return False
 
 

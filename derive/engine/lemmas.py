@@ -404,7 +404,7 @@ def _law_text(law: sp.Basic) -> str:
 
 def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool:
     """E|g| < oo: declared, a polynomial under a normal law, or one-signed with a finite E[g]."""
-    from derive.engine.checks import linearise
+    from derive.engine.checks import linearise, simplify
     from derive.engine.definitions import unfold
     from derive.engine.expectation import Expectation
 
@@ -416,7 +416,7 @@ def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool:
         return True
     if not (prove_sign(g, a, strict=False) or prove_sign(-g, a, strict=False)):
         return False
-    value = a.normalise(sp.simplify(a.normalise(linearise(unfold(e)))))
+    value = a.normalise(simplify(a.normalise(linearise(unfold(e)))))
     return not value.has(sp.Integral) and value.is_finite is True
 
 

@@ -170,6 +170,14 @@ def variables_of(expr: sp.Basic, sizes: Sizes,
 
 def declared_set(s: sp.Basic, a: Assumptions) -> sp.Set:
     """The values s may take: its SymPy assumptions (integer, sign, nonzero) and interval."""
+    return _declared_set(s, a.interval_of(s) if isinstance(s, sp.Symbol)
+                         else entry_interval(s, a))
+
+
+@lru_cache(maxsize=4096)
+def _declared_set(s: sp.Basic, interval: sp.Set | None) -> sp.Set:
+    """declared_set, computed once per symbol (its assumptions are part of it) and interval:
+    SymPy's set intersections cost more than the rest of drawing a point."""
     dom: sp.Set = sp.S.Integers if s.is_integer else sp.S.Reals
     signs = ((s.is_positive, sp.Interval.open(0, sp.oo)), (s.is_nonnegative, sp.Interval(0, sp.oo)),
              (s.is_negative, sp.Interval.open(-sp.oo, 0)),
@@ -179,7 +187,6 @@ def declared_set(s: sp.Basic, a: Assumptions) -> sp.Set:
     for known, where in signs:
         if known:
             dom = dom.intersect(where)
-    interval = a.interval_of(s) if isinstance(s, sp.Symbol) else entry_interval(s, a)
     return dom.intersect(interval) if interval is not None else dom
 
 
@@ -198,6 +205,17 @@ SIZE_WINDOW = sp.Range(1, 6)
 
 def _integer_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator,
                    window: sp.Range) -> float | None:
+    ks = _integer_candidates(s, dom, window)
+    if not ks:
+        return None
+    if ks == list(range(ks[0], ks[-1] + 1)):  # a run: the draw the sampler has always made
+        return float(rng.integers(ks[0], ks[-1] + 1))
+    return float(ks[int(rng.integers(len(ks)))])
+
+
+@lru_cache(maxsize=4096)
+def _integer_candidates(s: sp.Basic, dom: sp.Set, window: sp.Range) -> list[int] | None:
+    """The integers s is drawn from (computed once: set intersections are slow)."""
     try:
         near = dom.intersect(window)
         if near.is_empty is not False or not near.is_finite_set:
@@ -206,13 +224,8 @@ def _integer_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator,
         members = list(near)
     except (TypeError, ValueError, NotImplementedError):  # no members, or none SymPy can list
         return None
-    ks = [int(k) for k in members if all(getattr(sp.Integer(k), f"is_{p}")
-                                      for p in PARITY if getattr(s, f"is_{p}"))]
-    if not ks:
-        return None
-    if ks == list(range(ks[0], ks[-1] + 1)):  # a run: the draw the sampler has always made
-        return float(rng.integers(ks[0], ks[-1] + 1))
-    return float(ks[int(rng.integers(len(ks)))])
+    return [int(k) for k in members if all(getattr(sp.Integer(k), f"is_{p}")
+                                           for p in PARITY if getattr(s, f"is_{p}"))]
 
 
 def _real_value(s: sp.Basic, dom: sp.Set, rng: np.random.Generator) -> float | None:

@@ -53,6 +53,11 @@ def time_scale() -> float:
     return scale
 
 
+def within_limit() -> bool:
+    """Is a time limit open in this process (so that work elsewhere would escape it)?"""
+    return bool(_DEADLINES)
+
+
 def _bookkeeping_codes() -> set[object]:
     """Code objects of the limit's own entry and exit: an exception there would skip them."""
     cm = contextlib._GeneratorContextManager
