@@ -668,6 +668,8 @@ def test_an_expectation_of_a_constant_takes_the_one_declared_law() -> None:
 
 
 def test_a_law_over_a_finite_distribution_is_a_located_error() -> None:
-    with pytest.raises(ParseError, match="line 2, column 11: a law over the finite distribution p"):
+    """`x \\sim p(x)` for a pmf p reads (E[...] is then the weighted sum); `E_x`, an
+    expectation named by its variable, is not read yet: a located error naming it."""
+    with pytest.raises(ParseError, match=r"line 3, column \d+: E_\{x\}: x is not a declared"):
         read_latex("% assume: p distribution over x \\in \\mathcal{X}\n% assume: x \\sim p(x)\n"
                    "\\begin{align*} E_x[x] &= \\sum_x p(x) x \\end{align*}")

@@ -422,3 +422,20 @@ def test_scaled_down_limits_keep_a_false_claim_unproved():
                          cwd=ROOT, timeout=300, env=env)
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.strip() in ("refuted", "undecided")
+
+
+def test_a_law_condition_that_runs_out_of_time_is_not_proved(monkeypatch: pytest.MonkeyPatch):
+    """Regression: OutOfTime (a BaseException) inside the sign analysis of a law's variance
+    escaped `except Exception` and crashed the whole check; it is now a condition not proved."""
+    from derive.engine import derivation
+    from derive.engine.assumptions import Assumptions
+    from derive.engine.expectation import Expectation, Normal
+
+    def out_of_time(*args, **kwargs):
+        raise OutOfTime("time limit of 0 CPU s reached")
+
+    monkeypatch.setattr(derivation, "prove_sign", out_of_time)
+    v, x = sp.Symbol("v", real=True), sp.Symbol("x", real=True)
+    proved, missing, _ = derivation.law_conditions([Expectation(x, x, Normal(0, v))],
+                                                   Assumptions())
+    assert "variance v of N(0, v) > 0" in missing and not proved

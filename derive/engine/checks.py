@@ -79,7 +79,11 @@ def simplify(expr: sp.Basic) -> sp.Basic:
     """`sp.simplify`, except that an expression holding an integral of an unknown function is
     simplified without `doit` (see `_unintegrable`): the integrands are still simplified,
     nothing is evaluated. Leaving a rewrite out can lose a proof, never make one."""
-    if any(_unintegrable(i) for i in expr.atoms(sp.Integral)):
+    integrals = expr.atoms(sp.Integral)
+    # Only single integrals: in a multiple or nested one, doit takes the factors free of the
+    # inner variable outside (p_1(x) out of an integral in y), which a proof may need.
+    if any(_unintegrable(i) for i in integrals) and all(
+            len(i.limits) == 1 and not i.function.has(sp.Integral) for i in integrals):
         return sp.simplify(expr, doit=False)
     return sp.simplify(expr)
 

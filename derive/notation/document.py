@@ -360,7 +360,8 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     named = re.match(r"\s*\\(?:text|mathrm|operatorname)\s*\{\s*(\w+)\s*\}\s*(\(|=)", item)
     if named and named.group(2) == "=":  # \text{ELBO} = ...: the definition of a named quantity
         h.ctx.symbol(named.group(1))
-    elif named and not isinstance(h.ctx.names.get(named.group(1)), sp.FunctionClass):
+    elif named and not isinstance(h.ctx.names.get(named.group(1)), sp.FunctionClass) \
+            and not _of_laws(item[named.end():], h):
         h.ctx.names[named.group(1)] = sp.Function(named.group(1), real=True)  # \mathrm{H}(X)
     h.ctx.bound = _latent(h)
     try:
@@ -371,6 +372,19 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
                          line, col)
     _relation(h, rel, line, col)
+
+
+def _of_laws(rest: str, h: _Header) -> bool:
+    """Are the arguments of `\\mathrm{H}(P, Q) = ...` all declared laws? Then H is the entropy
+    the reader knows (the equation a rule about it), not a function of the header's own."""
+    depth, k = 1, 0
+    while k < len(rest) and depth:
+        depth += {"(": 1, ")": -1}.get(rest[k], 0)
+        k += 1
+    names = [a.strip() for a in rest[:k - 1].split(",")]
+    known = set(h.aliases) | set(h.ctx.distributions) | set(h.ctx.densities) | \
+        set(h.ctx.shorthand)
+    return bool(names) and all(n in known for n in names)
 
 
 def _density_heads(item: str, h: _Header, line: int, col: int) -> bool:
