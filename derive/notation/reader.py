@@ -648,7 +648,7 @@ class _Parser:
             letter = self.raw_group()
             if letter != "N":  # \mathcal{L}: a name of its own
                 return self.name_tail(f"cal{letter}")
-            if self.open_paren() and self.density_arguments_ahead():
+            if self.open_paren() and self.separator_ahead((";", "|", r"\mid")):
                 return self.normal_density(t)
             raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
                              "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
@@ -872,7 +872,7 @@ class _Parser:
         # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
         if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
             return True
-        if self.semicolon_ahead():  # L(x; theta, phi): no product has a `;` inside
+        if self.separator_ahead((";",)):  # L(x; theta, phi): no product has a `;` inside
             self.reading(self.peek(), f"{full}(...; ...) as a function of its arguments")
             return True
         if self.conditional_ahead() and any(k.startswith(f"{full}_") and "|" in k
@@ -882,8 +882,9 @@ class _Parser:
             k.startswith(full + "_") and isinstance(v, UndefinedFunction)
             for k, v in self.ctx.names.items()))
 
-    def semicolon_ahead(self) -> bool:
-        """Is there a `;` at the top level of the parenthesis that follows?"""
+    def separator_ahead(self, marks: tuple[str, ...]) -> bool:
+        """Is one of `marks` at the top level of the brackets that follow? (`L(x; theta)`,
+        `N(z; m, v)`, `N(z | m, v)`)"""
         depth, k = 0, 0
         while True:
             t = self.peek(k)
@@ -893,7 +894,7 @@ class _Parser:
             depth -= t.text in (")", "]", "}", r"\right")
             if depth <= 0 and k:
                 return False
-            if depth == 1 and t.text == ";":
+            if depth == 1 and t.text in marks:
                 return True
             k += 1 + (t.text in (r"\left", r"\right"))
 
@@ -1408,21 +1409,6 @@ class _Parser:
     def pmf(self, entry: sp.Indexed) -> Distribution | None:
         """The declared distribution whose entry this is."""
         return next((d for d in self.ctx.distributions.values() if d.base == entry.base), None)
-
-    def density_arguments_ahead(self) -> bool:
-        """N(z; m, v) or N(z | m, v): a `;` or a bar at the top level of the brackets."""
-        depth, k = 0, 0
-        while True:
-            tok = self.peek(k)
-            if tok.kind == "end":
-                return False
-            depth += tok.text in ("(", "[", "{", r"\left")
-            depth -= tok.text in (")", "]", "}", r"\right")
-            if depth == 0 and k:
-                return False
-            if depth == 1 and tok.text in (";", "|", r"\mid"):
-                return True
-            k += 1 + (tok.text in (r"\left", r"\right"))
 
     def normal_density(self, t: Token) -> sp.Expr:
         """N(z; m, v): the normal density exp(-(z - m)^2 / (2 v)) / sqrt(2 pi v), written out."""
