@@ -46,6 +46,8 @@ def test_gibbs_under_a_sum_is_found_by_its_shape():
     verdict, method = first_step(GIBBS_SUM.replace("RHS", RIGHT))
     assert verdict is Verdict.PROVED, method
     assert "found by the step's shape" in method and "summing" in method
+    assert method.startswith("log t <= t - 1")  # the lemma at the heart is named first
+    assert "times p[i]" in method  # and the positive factor it was fitted with
 
 
 @pytest.mark.parametrize("rel, rhs", [

@@ -38,7 +38,7 @@ from derive.engine.expectation import (
     differentiated_parameters,
     normal_conditions,
 )
-from derive.engine.fitting import fitting_uses
+from derive.engine.fitting import explain, fitting_uses
 from derive.engine.lemmas import LemmaUse
 from derive.engine.parallel import run_all
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
@@ -310,8 +310,8 @@ def _fitted_lemma(lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions,
             for use in fitting_uses(lhs, op, rhs):
                 out = use.check(lhs, op, rhs, a, seconds=seconds)
                 if out.proved:
-                    return Outcome(Verdict.PROVED, f"{out.method} (found by the step's shape; "
-                                   f"no lemma named)", None, out.notes)
+                    return Outcome(Verdict.PROVED, f"{explain(use)} (found by the step's "
+                                   f"shape; no lemma named)", None, out.notes)
     except OutOfTime:
         return None
     except Exception:  # noqa: BLE001  (a crash inside SymPy proves nothing)

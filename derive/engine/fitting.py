@@ -154,3 +154,20 @@ def _common_sum(small: sp.Expr, big: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple] 
 def _sums_apart(e: sp.Expr) -> sp.Expr:
     """e with products distributed over sums of terms, logs left as written."""
     return sp.expand(e, log=False, power_base=False, power_exp=False, multinomial=False)
+
+
+def explain(use: LemmaUse) -> str:
+    """The lemma at the heart of a fitted instance and the contexts around it, outermost first:
+    'log t <= t - 1 at log(q/p) <= q/p - 1, through: summing ..., multiplying ... by p'."""
+    contexts = []
+    while True:
+        inner = [c.payload for c in getattr(use, "conditions", ()) if c.kind == "inner"]
+        if not inner:
+            break
+        if use.lemma.key != "reverse":
+            contexts.append(use.lemma.name + (f" ({use.detail})" if use.detail else ""))
+        use = inner[0]
+    conditions = "; ".join(ob.text for ob in use.obligations)
+    core = f"{use.lemma.name}: {use.lhs} {use.op} {use.rhs}" + \
+        (f" [{conditions}]" if conditions else "")
+    return core + (f", through: {'; '.join(contexts)}" if contexts else "")
