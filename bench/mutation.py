@@ -74,7 +74,8 @@ def _copy_tree(dest: Path) -> None:
 
 def _config(module: str, timeout: float, all_operators: bool) -> str:
     tests = " ".join(SELECTIONS[module])
-    command = (f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:hypothesispytest "
+    command = (f"{sys.executable} -m pytest -n 0 -x -q -p no:cacheprovider "  # one process
+               f"-p no:hypothesispytest "
                f"--doctest-modules "
                f"-k '{DESELECT}' {tests}")
     excluded = "" if all_operators else ", ".join(json.dumps(r) for r in REPEATS)
