@@ -57,22 +57,18 @@ def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
 
 def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
     """Instances `L <= R` of the lemmas, built from the pieces of both sides."""
-    seen: set = set()
     pieces = [sp.sympify(small), sp.sympify(big)]
     unfolded = [unfold(p) for p in pieces]
-    for e in _expectations(pieces):
-        key = ("jensen", e)
-        if key not in seen:
-            seen.add(key)
-            try:
-                yield jensen_expectation(_log(), e)
-            except ValueError:
-                pass
+    for e in dict.fromkeys(_expectations(pieces)):  # each once, in the order found
+        try:
+            yield jensen_expectation(_log(), e)
+        except ValueError:
+            pass
     for s in sorted({s for p in unfolded for s in p.atoms(sp.Sum)}, key=sp.default_sort_key):
         pair = _log_ratio(s)
         if pair is not None and len(s.limits) == 1:
             yield log_sum(*pair, tuple(s.limits[0]))
-    arguments = {a for p in pieces + unfolded for lg in p.atoms(sp.log) for a in [lg.args[0]]}
+    arguments = {lg.args[0] for p in pieces + unfolded for lg in p.atoms(sp.log)}
     for x in sorted(arguments, key=sp.default_sort_key):
         for point in (x, sp.cancel(1 / x)):
             if point.free_symbols or point.atoms(AppliedUndef):
@@ -130,8 +126,7 @@ def _normal(e: sp.Expr) -> sp.Expr:
 
 def _common_sum(small: sp.Expr, big: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple] | None:
     """(f, g, index) when both sides are sums of terms that are all sums over one range."""
-    limits = set()
-    bodies = []
+    limits, factors, bodies = set(), [], []
     for side in (small, big):
         body = sp.S.Zero
         for term in sp.Add.make_args(_sums_apart(side)):
@@ -139,15 +134,14 @@ def _common_sum(small: sp.Expr, big: sp.Expr) -> tuple[sp.Expr, sp.Expr, tuple] 
             if not isinstance(rest, sp.Sum) or len(rest.limits) != 1 or c.has(sp.Sum):
                 return None
             limits.add(tuple(rest.limits[0]))
+            factors.append(c)
             body += c * rest.function
         bodies.append(body)
     if len(limits) != 1:
         return None
     (index,) = limits
-    if any(index[0] in c.free_symbols for side in (small, big)
-           for term in sp.Add.make_args(_sums_apart(side))
-           for c in [term.as_independent(sp.Sum, as_Add=False)[0]]):
-        return None
+    if any(index[0] in c.free_symbols for c in factors):
+        return None  # a factor outside the sum that names its index is another variable
     return bodies[0], bodies[1], index
 
 
