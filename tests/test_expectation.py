@@ -117,3 +117,135 @@ def test_bad_input_raises_value_error(call) -> None:
 def test_normal_rejects_non_finite_or_non_positive_parameters(mean, var):
     with pytest.raises(ValueError, match="Normal: needs a finite mean"):
         Normal(mean, var)
+
+
+# ---- pinned by mutation testing (bench/mutation.py derive/engine/expectation.py) ----------
+
+theta = sp.Symbol("theta", real=True)
+
+
+@pytest.mark.parametrize("point", [-2.3, 0.0, 0.4, 3.1])
+def test_normal_density_and_log_density_match_scipy(point: float) -> None:
+    mean, var = 0.7, 2.5
+    law = Normal(sp.Float(mean), sp.Float(var))
+    ref = stats.norm(mean, math.sqrt(var))
+    assert float(law.pdf(sp.Float(point))) == pytest.approx(ref.pdf(point), rel=1e-12)
+    assert float(law.log_pdf(sp.Float(point))) == pytest.approx(ref.logpdf(point), rel=1e-12)
+
+
+def test_diagonal_normal_density_is_the_product_of_its_coordinates() -> None:
+    law = DiagNormal((0.5, -1.0), (2.0, 0.3))
+    point = (sp.Float(0.1), sp.Float(-0.6))
+    refs = [stats.norm(0.5, math.sqrt(2.0)), stats.norm(-1.0, math.sqrt(0.3))]
+    assert float(law.pdf(point)) == pytest.approx(refs[0].pdf(0.1) * refs[1].pdf(-0.6), rel=1e-12)
+    assert float(law.log_pdf(point)) == pytest.approx(
+        refs[0].logpdf(0.1) + refs[1].logpdf(-0.6), rel=1e-12)
+    assert law.coordinates == (Normal(0.5, 2.0), Normal(-1.0, 0.3))
+
+
+def test_diagonal_normal_bad_input() -> None:
+    with pytest.raises(ValueError, match="give \\(means, vars\\)"):
+        DiagNormal((Normal(0, 1), 3))
+    with pytest.raises(ValueError, match="0 means"):
+        DiagNormal((), ())
+    with pytest.raises(ValueError, match="Normal: needs"):
+        DiagNormal((0, 1), (1, -2))
+
+
+def test_laws_print_as_written() -> None:
+    law = DiagNormal((m, 1), (v, 2))
+    assert str(law) == "N(m, v) x N(1, 2)"
+    assert sp.latex(law) == r"\mathcal{N}\left(m, v\right) \otimes \mathcal{N}\left(1, 2\right)"
+    assert sp.latex(Normal(m, v)) == r"\mathcal{N}\left(m, v\right)"
+    assert str(Expectation(z, z, q(z, theta))) == "E_{z~q(.; theta)}[z]"
+    assert sp.latex(Expectation(z, (z1, z2), DiagNormal((0, 0), (1, 1)))).startswith(
+        r"\mathbb{E}_{\left(z_{1}, z_{2}\right)\sim")
+
+
+@pytest.mark.parametrize("dep, powers", [
+    (sp.S.One, (0, 0)), (z1**2, (2, 0)), (z1 * z2**3, (1, 3)), (z2, (0, 1)),
+    (1 / z1, None), (sp.sqrt(z1), None), (sp.exp(z1), None), (z1 * q(z1), None),
+    (z1**a, None),
+])
+def test_monomial_exponents(dep, powers) -> None:
+    from derive.engine.expectation import _monomial
+    assert _monomial(dep, (z1, z2)) == powers
+
+
+def test_unfold_keeps_constant_factors_of_each_kind_of_term() -> None:
+    e = Expectation(3 * a * z**2 + b * sp.exp(z) + 2, z, Normal(m, v)).unfold()
+    integral_terms = [t for t in sp.Add.make_args(sp.expand(e)) if t.has(sp.Integral)]
+    plain = sp.Add(*[t for t in sp.Add.make_args(sp.expand(e)) if not t.has(sp.Integral)])
+    assert sp.expand(plain - (3 * a * (m**2 + v) + 2)) == 0
+    assert len(integral_terms) == 1 and integral_terms[0].has(b)
+    value = complex(sp.N(integral_terms[0].subs({m: 0, v: 1, b: 1}), 15))
+    assert value.real == pytest.approx(math.exp(0.5), rel=1e-10)
+
+
+def test_parameters_and_free_symbols_of_an_expectation() -> None:
+    abstract = Expectation(a * z, z, q(z, theta))
+    assert abstract.is_abstract and abstract.parameters == (theta,)
+    assert abstract.free_symbols == {a, theta}
+    gauss = Expectation(z, z, Normal(m, v))
+    assert not gauss.is_abstract and gauss.parameters == (m, v)
+    assert gauss.free_symbols == {m, v}
+    diag = Expectation(z1, (z1, z2), DiagNormal((m, 0), (v, 1)))
+    assert diag.parameters == (m, v, 0, 1)
+    assert diag.variables == (z1, z2)
+
+
+@pytest.mark.parametrize("law", [
+    lambda: q(theta, z),            # the variable is not the first argument
+    lambda: q(z, z**2),             # a parameter that depends on the variable
+    lambda: DiagNormal((0, 0), (1, 1)),  # two coordinates for one variable
+])
+def test_a_law_that_is_not_a_law_of_the_variable_is_refused(law) -> None:
+    with pytest.raises(ValueError):
+        Expectation(z, z, law())
+
+
+def test_differentiated_parameters_are_those_of_derivatives_of_expectations() -> None:
+    from derive.engine.expectation import differentiated_parameters
+    e = Expectation(z, z, q(z, theta))
+    assert differentiated_parameters([sp.Derivative(e, theta)]) == {theta}
+    assert differentiated_parameters([sp.Derivative(q(a, theta), theta)]) == set()
+    assert differentiated_parameters([e, z**2]) == set()
+
+
+def test_dependence_makes_what_may_depend_on_theta_explicit() -> None:
+    from derive.engine.expectation import dependence
+    mu, sigma = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+    n, c = sp.Symbol("n", integer=True), sp.Symbol("c", real=True)
+    r_ = sp.Function("r", positive=True)
+    e = sp.Derivative(Expectation(sp.log(q(z)) + mu * z + sigma + n + c, z, q), theta)
+    rewrite = dependence([e], [theta], lambda s: s == c)
+    got = rewrite(e)
+    integrand = got.expr.function
+    assert got.expr.law == q(z, theta)                  # the law named alone gets theta
+    assert integrand.has(sp.log(q(z, theta)))           # and so does its use in the integrand
+    mu_theta = rewrite(mu)                              # a free symbol depends on theta
+    assert (mu_theta.func.__name__, mu_theta.args) == ("mu", (theta,))
+    assert integrand.has(mu_theta) and integrand.has(rewrite(sigma))
+    assert rewrite(sigma).is_positive                   # keeping its assumptions
+    assert integrand.has(n) and integrand.has(c)        # integers and constants do not
+    assert rewrite(theta) == theta and rewrite(z) == z  # nor the parameter, nor the variable
+    assert rewrite(r_(z)) == r_(z)                       # a density not used as a law: as written
+    assert dependence([e], [], lambda s: False)(e) == e  # no parameter: nothing changes
+
+
+def test_dependence_leaves_a_law_with_explicit_parameters_and_constant_laws() -> None:
+    from derive.engine.expectation import dependence
+    e = Expectation(sp.log(q(z, a)), z, q(z, a))
+    assert dependence([e], [theta], lambda s: s == a)(e) == e
+    named = Expectation(sp.log(q(z)), z, q)
+    assert dependence([named], [theta], lambda s: s == q)(named) == named
+
+
+def test_normal_conditions_and_density_laws() -> None:
+    from derive.engine.expectation import density_laws, normal_conditions
+    expr = Expectation(z, z, Normal(m, v)) + Expectation(z**2, z, Normal(m, v)) \
+        + Expectation(z, z, q)
+    assert normal_conditions(expr) == [("mean m of N(m, v) real", "real", m),
+                                       ("variance v of N(m, v) > 0", "pos", v)]
+    assert density_laws(expr) == {q}
+    assert normal_conditions(Expectation(z, z, q)) == []
