@@ -14,6 +14,7 @@ from sympy.core.function import AppliedUndef
 from derive.cli import main
 from derive.engine.checks import check_equal
 from derive.engine.derivation import Derivation, DerivationResult, StepResult
+from derive.engine.lemmas import LemmaUse
 from derive.engine.verdict import Outcome, Verdict
 from derive.identities.catalogue import all_identities
 from derive.notation.document import read, read_latex
@@ -673,3 +674,40 @@ def test_a_law_over_a_finite_distribution_is_a_located_error() -> None:
     with pytest.raises(ParseError, match=r"line 3, column \d+: E_\{x\}: x is not a declared"):
         read_latex("% assume: p distribution over x \\in \\mathcal{X}\n% assume: x \\sim p(x)\n"
                    "\\begin{align*} E_x[x] &= \\sum_x p(x) x \\end{align*}")
+
+
+@pytest.mark.parametrize("by, step, why", [
+    ("gibbs", r"\sum_i p_i \log\frac{q_i}{p_i} &\le \log \sum_i q_i",
+     "gibbs wants the larger side to be the smaller plus a D_KL; the sides have no D_KL"),
+    ("log-monotone", r"\sum_i p_i \log\frac{q_i}{p_i} &\le \log \sum_i q_i",
+     "the smaller side Sum(log(q[i]/p[i])*p[i], (i, 1, n)) is not a log"),
+    ("log-monotone", r"\log(y) &\le y",
+     "the larger side y is neither a log nor 0"),
+    ("jensen", r"\sum_i p_i \log\frac{q_i}{p_i} &= \log \sum_i q_i",
+     "jensen proves an inequality, the step is an equation"),
+    ("jensen", r"y \log y &\le \log y", "y*log(y) is not a sum"),
+    ("log-le-sub-one", r"\sum_i p_i q_i &\le \sum_i p_i",
+     "its summand p[i]*q[i] is not a weight times one log"),
+])
+def test_a_named_lemma_that_does_not_fit_says_which_part(by: str, step: str, why: str) -> None:
+    text = textwrap.dedent(rf"""
+        % assume: p, q distributions over i = 1..n
+        % assume: y > 0
+        \begin{{align*}}
+        {step} % by: {by}
+        \end{{align*}}""")
+    (chain,) = read_latex(text)
+    (reason,) = chain.reasons[0]
+    assert reason.startswith(f"% by: {by} does not fit this step: ") and why in reason
+    assert not isinstance(chain.derivation.steps[0].by, LemmaUse)
+
+
+def test_a_named_lemma_that_fits_leaves_no_mismatch_note() -> None:
+    text = textwrap.dedent(r"""
+        % assume: p, q distributions over i = 1..n
+        \begin{align*}
+        \sum_{i=1}^{n} p_i \log \frac{q_i}{p_i} &\le \log \sum_{i=1}^{n} q_i  % by: jensen
+        \end{align*}""")
+    (chain,) = read_latex(text)
+    assert chain.reasons[0] == []
+    assert isinstance(chain.derivation.steps[0].by, LemmaUse)

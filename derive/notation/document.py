@@ -820,6 +820,9 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
             for (op, e, _, _), j, prev in zip(steps, justification,
                                              [exprs[0]] + [s[1] for s in steps[:-1]],
                                              strict=True)]
+    for k, step in enumerate(made):  # a named lemma that does not fit: say why, beside the step
+        if isinstance(step.by, str) and " does not fit this step: " in step.by:
+            reasons[k] = [*reasons[k], f"% by: {step.by}"]
     try:
         conclusion_op = chain_relation([s[0] for s in steps])
     except ValueError as exc:
@@ -997,41 +1000,69 @@ def _justifications(steps: list, by: dict[int, str], standalone: list[tuple[int,
 
 
 # ------------------------------------------------------------------ lemmas by name
+LEMMA_KEYS = ("jensen", "log-le-sub-one", "log-monotone", "gibbs", "hypothesis")
+
+
 def _lemma(name: str, lhs: sp.Expr, op: str, rhs: sp.Expr, h: _Header) -> object:
-    """The lemma a `% by:` names, instantiated on the step; else the text itself."""
+    """The lemma a `% by:` names, instantiated on the step; else the text itself.
+
+    A lemma named but not fitting the step gives the text `NAME does not fit this step: WHY`,
+    WHY saying which part of the lemma's shape the step lacks (the step is then checked on
+    its own, as if no lemma were named)."""
     from derive.engine import lemmas
 
     key = name.strip().lower().replace("_", "-").replace(" ", "-")
-    if op == "=" or key not in ("jensen", "log-le-sub-one", "log-monotone", "gibbs",
-                                "hypothesis"):
+    if key not in LEMMA_KEYS:
         return name
+    if op == "=":
+        return f"{name} does not fit this step: {key} proves an inequality, the step is an " \
+               f"equation"
     if key == "hypothesis":
         return lemmas.hypothesis(lhs, op if op in ("<=", ">=") else op + "=", rhs)
     small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
-    use = _instance(key, small, big, h) or _instance(key, big, small, h)
+    use = _instance(key, small, big, h)
+    if isinstance(use, str):
+        other = _instance(key, big, small, h)
+        if isinstance(other, str):
+            return f"{name} does not fit this step: {use}"
+        use = other
     if use is None:
-        return f"{name} (could not match the lemma to this step)"
+        return name
     return use if op in ("<=", "<") else use.flipped()
 
 
-def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | None:
-    """A lemma instance `small <= big` matching these shapes, or None."""
+def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object:
+    """A lemma instance `small <= big` matching these shapes, the part that did not match, or
+    None for a form on expectations or integrals, which the step's shape is tried against."""
     from derive.engine import lemmas
     from derive.engine.definitions import KL
+    from derive.engine.expectation import Expectation
 
     if key == "log-monotone":
-        if isinstance(small, sp.log) and isinstance(big, sp.log):
+        if not isinstance(small, sp.log):
+            return f"log-monotone wants log(a) <= log(b) (or log(a) <= 0); the smaller side " \
+                   f"{small} is not a log"
+        if isinstance(big, sp.log):
             return lemmas.log_monotone(small.args[0], big.args[0])
-        if isinstance(small, sp.log) and big == 0:
+        if big == 0:
             return lemmas.log_monotone(small.args[0], sp.S.One)
-        return None
+        return f"log-monotone wants log(a) <= log(b) (or log(a) <= 0); the larger side {big} " \
+               f"is neither a log nor 0"
     if key == "gibbs":
-        for kl in (small - big).atoms(KL):
+        kls = (small - big).atoms(KL)
+        for kl in kls:
             if sp.expand(small - big + kl) == 0:
                 return lemmas.gibbs(*kl.distributions, kl.limits, offset=big)
-        return None
-    if not isinstance(small, sp.Sum) or len(small.limits) != 1:
-        return None
+        return ("gibbs wants the larger side to be the smaller plus a D_KL; the sides have no "
+                "D_KL" if not kls else "gibbs wants the larger side to be the smaller plus a "
+                "D_KL; their difference is not a D_KL alone")
+    if small.has(sp.Integral, Expectation, KL) or big.has(sp.Integral, Expectation, KL):
+        return None  # the forms on expectations and integrals: tried by the step's shape
+    wanted = f"{key} wants a single sum over one index of w_i log x_i on the smaller side"
+    if not isinstance(small, sp.Sum):
+        return f"{wanted}; {small} is not a sum"
+    if len(small.limits) != 1:
+        return f"{wanted}; {small} sums over {len(small.limits)} indices"
     lim = small.limits[0]
     body = small.function
     factors = sp.Mul.make_args(body)
@@ -1043,7 +1074,7 @@ def _instance(key: str, small: sp.Expr, big: sp.Expr, h: _Header) -> object | No
                 t = sp.Symbol("t", positive=True)
                 return lemmas.jensen(sp.Lambda(t, sp.log(t)), w, x, lim)
             return lemmas.log_le_sub_one(w, x, lim)
-    return None
+    return f"{wanted}; its summand {body} is not a weight times one log"
 
 
 # ------------------------------------------------------------------ Python
