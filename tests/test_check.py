@@ -103,9 +103,9 @@ def test_round_trip_of_derive_latex(ident: str, k: int, d: Derivation) -> None:
 def test_round_trip_catches_a_changed_expression() -> None:
     """The round-trip comparison is not vacuous: an edited print does not read back equal."""
     d = next(d for i, _, d in DERIVATIONS if i == "1b")
-    text = derivation_block(unchecked(d)).replace(r"\sum_{i=1}^{n} \log{\left({q}_{i} \right)}",
-                                                  r"\sum_{i=1}^{n} \log{\left({p}_{i} \right)}",
-                                                  1)
+    text = derivation_block(unchecked(d)).replace(r"\sum_{i=1}^{n} p_{i} \log q_{i}",
+                                                  r"\sum_{i=1}^{n} p_{i} \log p_{i}", 1)
+    assert text != derivation_block(unchecked(d))
     (chain,) = read_latex(text, names_of(d))
     verdicts = [check_equal(a, b, d.assumptions).verdict
                 for a, b in zip(d.expressions, chain.derivation.expressions, strict=True)]

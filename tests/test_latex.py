@@ -55,7 +55,26 @@ def test_information_nodes_in_conventional_notation():
     qphi = sp.Function("q_phi")
     assert latex(KL(qphi(z), sp.Function("p_z|x")(z), (z, -sp.oo, sp.oo))) == \
         r"D_{\mathrm{KL}}(q_{\phi}\,\|\,p{\left(z \mid x \right)})"
-    assert latex(sp.log(x)) == r"\log{\left(x \right)}"  # natural log, printed \log
+    assert latex(sp.log(x)) == r"\log x"  # natural log, printed \log
+
+
+def test_products_and_logs_print_as_a_person_writes_them():
+    """p_i \\log(q_i/p_i) with the log last and bare; brackets wherever a bare log could
+    swallow what follows it (the reader takes the factors after an unbraced \\log)."""
+    i = sp.Symbol("i", integer=True)
+    p, q = sp.IndexedBase("p"), sp.IndexedBase("q")
+    x, y = sp.Symbol("x", positive=True), sp.Symbol("y", positive=True)
+    f = sp.Function("p")
+    assert latex(p[i] * sp.log(q[i] / p[i])) == r"p_{i} \log\frac{q_{i}}{p_{i}}"
+    assert latex(-p[i] * sp.log(p[i])) == r"- p_{i} \log p_{i}"
+    assert latex(3 - sp.log(p[i])) == r"3 - \log p_{i}"
+    assert latex(sp.log(f(x)) * x) == r"x \log p{\left(x \right)}"
+    assert latex(x * sp.log(x) * sp.log(y)) == r"x \log{\left(x \right)} \log y"
+    assert latex(sp.log(2 * sp.pi * x**2)) == r"\log{\left(2 \pi x^{2} \right)}"
+    assert latex(sp.log(x + y)) == r"\log{\left(x + y \right)}"
+    assert latex(sp.log(x) ** 2) == r"\log^{2}{\left(x \right)}"
+    assert latex(sp.log(x) / y) == r"\frac{\log{\left(x \right)}}{y}"
+    assert latex(sp.log(x**2)) == r"\log{\left(x^{2} \right)}"
 
 
 def test_densities_named_by_their_variables():

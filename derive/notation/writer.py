@@ -68,10 +68,16 @@ class DerivePrinter(LatexPrinter):
     """
 
     def _print(self, expr: object, **kwargs: object) -> str:
-        own = type(self).__dict__.get("_print_" + type(expr).__name__)
-        if own is not None and isinstance(expr, sp.Basic):
-            return own(self, expr, **kwargs)
-        return super()._print(expr, **kwargs)
+        if self._parents is None:
+            self._parents, self._last_factor = [], {}
+        self._parents.append(expr)
+        try:
+            own = type(self).__dict__.get("_print_" + type(expr).__name__)
+            if own is not None and isinstance(expr, sp.Basic):
+                return own(self, expr, **kwargs)
+            return super()._print(expr, **kwargs)
+        finally:
+            self._parents.pop()
 
     def _distribution(self, p: sp.Expr, bound: sp.Basic) -> str:
         """p_i and p(x) of the bound variable by the name p; named densities in full, p(z | x)."""
@@ -127,6 +133,63 @@ class DerivePrinter(LatexPrinter):
         mean, var = (self._print(a) for a in expr.args)
         return rf"\mathcal{{N}}\left({mean}, {var}\right)"
 
+    # ---- as a person writes: p_i \log\frac{q_i}{p_i}, not \log{\left(\frac{q_i}{p_i}\right)} p_i
+    # A log's argument is printed bare only where nothing can follow it in a product: the whole
+    # expression, a term of a sum, or the last factor of a product this printer arranged (the
+    # reader takes the factors after an unbraced `\log` as its argument).
+    _parents: list | None = None
+    _last_factor: dict | None = None  # id(Mul being printed) -> the log printed last in it
+
+    def _bare_ok(self, expr: sp.Basic) -> bool:
+        parent = self._parents[-2] if len(self._parents) > 1 else None
+        if parent is None or isinstance(parent, sp.Add):
+            return True
+        return isinstance(parent, sp.Mul) and self._last_factor.get(id(parent)) is expr
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        """p_{i} (SymPy writes {p}_{i})."""
+        if isinstance(expr.base.label, sp.Symbol) and len(expr.indices) == 1:
+            return f"{self._print(expr.base.label)}_{{{self._print(expr.indices[0])}}}"
+        return super()._print_Indexed(expr)
+
+    def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
+        r"""`\log p(x)`, `\log\frac{q_i}{p_i}` where the log ends its product (the reader
+        takes the factors after an unbraced `\log` as its argument); else with brackets."""
+        arg = expr.args[0]
+        if exp is None and self._bare_ok(expr) and _simple_argument(arg):
+            inner = self._print(arg)
+            return rf"\log {inner}" if not inner.startswith("\\") else rf"\log{inner}"
+        head = r"\log" if exp is None else rf"\log^{{{exp}}}"  # as SymPy prints any log
+        return rf"{head}{{\left({self._print(arg)} \right)}}"
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        r"""Coefficients and entries first, then the logs: `p_i \log\frac{q_i}{p_i}`.
+
+        Only products of plain factors (a name, an entry, a density applied, or a positive
+        integer power of one) and logs, with no denominator, are rearranged; anything else
+        prints as SymPy prints it."""
+        c, rest = expr.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        light = [f for f in factors if _plain_factor(f)]
+        heavy = [f for f in factors if not _plain_factor(f)]
+        if not light and c == -1 and len(heavy) == 1 and isinstance(heavy[0], sp.log):
+            return "- " + self._with_last_log(expr, heavy)  # - \log p(x)
+        if not light or not heavy or not all(isinstance(f, sp.log) for f in heavy) or \
+                any(f.is_Pow and f.exp.is_negative for f in factors) or not c.is_Rational:
+            return super()._print_Mul(expr)
+        sign, c = ("- ", -c) if c < 0 else ("", c)
+        head = super()._print_Mul(sp.Mul(c, *light)) if c != 1 else \
+            super()._print_Mul(sp.Mul(*light)) if len(light) > 1 else self._print(light[0])
+        return sign + head + " " + self._with_last_log(expr, heavy)
+
+    def _with_last_log(self, mul: sp.Mul, logs: list) -> str:
+        """The logs of a product, the last one free to print its argument bare."""
+        self._last_factor[id(mul)] = logs[-1]
+        try:
+            return " ".join(self._print(f) for f in logs)
+        finally:
+            del self._last_factor[id(mul)]
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         """d/dtheta of anything as nabla_theta (the worksheet's notation) for theta, phi."""
         if len(expr.variable_count) == 1:
@@ -135,6 +198,23 @@ class DerivePrinter(LatexPrinter):
                 body = self.parenthesize(expr.expr, sp.printing.precedence.PRECEDENCE["Mul"])
                 return rf"\nabla_{{{self._print(v)}}} {body}"
         return super()._print_Derivative(expr)
+
+
+def _plain_factor(f: sp.Basic) -> bool:
+    """A name, an entry p_i, a density applied p(x), or a positive integer power of one."""
+    if f.is_Pow:
+        return f.exp.is_Integer and f.exp > 0 and _plain_factor(f.base)
+    return isinstance(f, (sp.Symbol, sp.Indexed, sp.core.function.AppliedUndef))
+
+
+def _simple_argument(arg: sp.Basic) -> bool:
+    r"""What `\log` may take without brackets: a plain factor, a positive integer, or a
+    fraction of products of plain factors (read back as the one argument, never more)."""
+    if _plain_factor(arg) or (arg.is_Integer and arg > 0):
+        return not arg.is_Pow
+    num, den = sp.fraction(arg)
+    return den != 1 and all(_plain_factor(f) or (f.is_Integer and f > 0)
+                            for part in (num, den) for f in sp.Mul.make_args(part))
 
 
 def latex(expr: sp.Basic) -> str:
@@ -401,7 +481,7 @@ def snippet(d: Derivation) -> str:
     rows = [rf"  & {latex(d.start)} \\"]
     for step in d.steps:
         rows.append(rf"  {{}}{REL[step.op]}{{}} & {latex(step.expr)} && "
-                    rf"\text{{{_escape(step.justification)}}} \\")
+                    rf"\text{{{prose(step.justification)}}} \\")
     rows[-1] = rows[-1].removesuffix(r" \\")
     title = " ".join(d.title.split())
     head = "".join(f"% assume: {line}\n" for line in _header_lines(d.assumptions))
