@@ -89,7 +89,8 @@ class _Header:
                       laws=dict(self.ctx.laws),
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
                       ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
-                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several))
+                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several),
+                      moving=dict(self.ctx.moving))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -468,6 +469,14 @@ def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
             obj = parse_latex(name, h.ctx, line=line, column=col + c)
             if m.group(2).startswith("constant"):  # free of the differentiated parameter
                 h.constants.append(sp.Symbol(getattr(obj, "name", str(obj))))
+            name = getattr(obj, "name", None)
+            if m.group(2).startswith("depend") and name in h.ctx.distributions:
+                on = re.sub(r"^depends? on\s+", "", m.group(2))
+                params = [parse_latex(v, h.ctx, line=line, column=col) for v, _ in
+                          _split_items(on)]
+                if not all(isinstance(v, sp.Symbol) for v in params):
+                    raise ParseError("expected parameters after `depends on`", line, col)
+                h.ctx.moving[name] = tuple(params)
         h.notes.append(item.strip())
         return True
     m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\mathbb\{R\}(?:\^\{?(\w+)\}?)?\s*", item)
@@ -738,7 +747,7 @@ def _rows(text: str, start: int, end: int, header: _Header
         line, col = _line_col(text, a)
         header.ctx.bound = _latent(header)
         try:
-            got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+            got, rels = parse_chain(chunk, header.ctx, line=line, column=col, typos=True)
         finally:
             header.ctx.bound = []
         lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)

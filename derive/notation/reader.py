@@ -211,6 +211,13 @@ class Context:
     joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
     sum_laws: set[str] = field(default_factory=set)  # distributions an E was read as a sum over
     several: dict[str, sp.Expr] = field(default_factory=dict)  # P -> p(x, y) (P has density p)
+    # p -> (theta,) for a distribution declared `p depends on \theta`: its entry p(x) is read
+    # as the positive function p(x, theta), so that d/dtheta p(x) is an unknown, not 0
+    moving: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
+
+    def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
+        """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
+        return sp.Function(name, positive=True)(index, *self.moving[name])
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -778,7 +785,13 @@ class _Parser:
         if full in self.ctx.distributions and self.at("(") and not self.conditional_ahead():
             # p(x) is the entry p_x
             d = self.ctx.distributions[full]
-            entry = d.base[self.delimited(self.expr)]
+            index = self.delimited(self.expr)
+            entry = d.base[index]
+            if full in self.ctx.moving:
+                entry = self.ctx.moving_entry(full, index)
+                self.reading(self.peek(), f"{full}({shown(index)}) as {shown(entry)}: an entry "
+                                          f"of {full}, which depends on "
+                                          f"{', '.join(map(shown, self.ctx.moving[full]))}")
             return entry if power is None else entry**power
         if self.is_application(full, word):
             applied = self.application(full)
@@ -1028,7 +1041,8 @@ class _Parser:
         if not self.starts_factor():
             raise self.fail(f"an argument for {t.text}")
         factors = [self.power()]
-        while self.starts_factor() and not self.ends_argument():
+        while self.starts_factor() and not self.ends_argument() and not (
+                word != "E" and _applied(factors[-1]) and self.toks[self.k - 1].text == ")"):
             factors.append(self.power())
         arg = sp.Mul(*factors)
         if len(factors) > 1 and word != "E":
@@ -1264,6 +1278,12 @@ class _Parser:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        name = law.func.__name__ if isinstance(law, AppliedUndef) else None
+        if name in self.ctx.moving and law.args[0] == z:  # z ~ p, p a pmf moving with theta
+            d = self.ctx.distributions[name]
+            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
+                            f"of {shown(law)} (...)")
+            return sp.Sum(law * body, (z, 1, d.size))
         if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
             d = self.pmf(law)
             self.ctx.sum_laws.add(law.base.name)
@@ -1340,6 +1360,10 @@ class _Parser:
             return (e.args[0] if len(e.args) == 1 else tuple(e.args)), e
         name = e.__name__ if isinstance(e, UndefinedFunction) else str(e)
         d = self.ctx.densities.get(name) or self.ctx.shorthand.get(name)
+        if d is None and name in self.ctx.laws and name not in self.ctx.distributions:
+            v, law = self.ctx.laws[name]  # E_x: the subscript names the variable, x ~ p(x)
+            self.reading(t, f"E_{name} as E over {v} ~ {shown(law)} (declared)")
+            return v, law
         if d is None:
             raise ParseError(f"E_{{{name}}}: {name} is not a declared density (declare it: "
                              f"% assume: {name} density over z)", t.line, t.column)
@@ -1526,6 +1550,13 @@ class _Parser:
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
 
 
+def _applied(e: sp.Expr) -> bool:
+    """p(x), p(x|z), p(x)^2: an application written with its brackets. `\\log p(x) f(x)` is
+    log(p(x)) f(x): a function's closing bracket ends an unbraced argument, as in `\\log(x) y`."""
+    e = e.base if isinstance(e, sp.Pow) else e
+    return isinstance(e, (AppliedUndef, sp.Indexed))
+
+
 def _as_written(tokens: list[Token]) -> str:
     """Tokens back as text, with a space where the source had one."""
     out = []
@@ -1558,10 +1589,13 @@ def shown(e: sp.Basic) -> str:
     return s.replace("*", " ")
 
 
-def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1
-                ) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
-    """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs."""
-    p = _Parser(tokenize(text, line=line, column=column), ctx or Context())
+def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1,
+                typos: bool = False) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
+    """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs.
+    `typos`: a stray `)` is dropped with a note (a file's rows, as a person reads them)."""
+    ctx = ctx or Context()
+    tokens = tokenize(text, line=line, column=column)
+    p = _Parser(drop_stray_closers(tokens, ctx) if typos else tokens, ctx)
     try:
         out = p.chain()
     except ParseError:
@@ -1572,7 +1606,48 @@ def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column:
         raise ParseError(f"cannot read this: {msg}", t.line, t.column) from None
     if p.peek().kind != "end":
         raise p.fail("an operator, a relation or the end")
+    for e in out[0]:
+        fixed = sorted({x.base.name for x in (e.atoms(sp.Indexed) if e is not None else ())
+                        if x.base.name in ctx.moving})
+        if fixed:  # p_x (a constant entry) beside p(x, theta): never mixed
+            raise ParseError(f"an entry of {fixed[0]} not written {fixed[0]}(x) is not read "
+                             f"yet ({fixed[0]} depends on "
+                             f"{', '.join(map(shown, ctx.moving[fixed[0]]))})", line, column)
     return out
+
+
+def drop_stray_closers(tokens: list[Token], ctx: Context) -> list[Token]:
+    """A `)` that closes nothing (the row's brackets all matched without it) is a typo: it is
+    dropped, with a note naming its column. Only where it is outside every bracket, or
+    directly inside `{...}` or `\\left ... \\right`; any other mismatch (`[0, 1)`, an unclosed
+    bracket) leaves the row as written, for the parser's located error."""
+    stack: list[str] = []
+    stray: list[int] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k].text
+        if t in (r"\left", r"\right"):
+            if t == r"\left":
+                stack.append(t)
+            elif not stack or stack.pop() != r"\left":
+                return tokens
+            k += 2
+            continue
+        if t in ("(", "[", "{", r"\{", r"\langle"):
+            stack.append(t)
+        elif t == ")" and (not stack or stack[-1] in ("{", r"\left")):
+            stray.append(k)
+        elif t in (")", "]", "}", r"\}", r"\rangle"):
+            if not stack or OPEN.get(stack.pop()) != t:
+                return tokens
+        k += 1
+    if stack or not stray:
+        return tokens
+    for k in stray:
+        t = tokens[k]
+        ctx.readings.append((t.line, t.column, f"the unmatched ')' at line {t.line}, column "
+                                               f"{t.column} ignored (it closes no bracket)"))
+    return [t for k, t in enumerate(tokens) if k not in stray]
 
 
 def finite_set_size(name: str, ctx: Context) -> sp.Symbol:
