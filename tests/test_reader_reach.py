@@ -112,3 +112,71 @@ def test_a_function_bracket_ends_an_unbraced_log_argument() -> None:
         % assume: \sigma > 0
         \begin{align*} \log 2\pi\sigma^2 &= \log(2\pi\sigma^2) \end{align*}""")
     assert c.derivation.check().steps[0].verdict == Verdict.PROVED
+
+
+# ------------------------------------------------------------------ \partial E, ^\top, X ~ p(x|θ)
+DX = r"""
+    % assume: p(x | \theta) density over x
+    % assume: p(x | \theta) depends on \theta
+    % assume: f does not depend on \theta
+    % assume: X \sim p(x | \theta)
+    % assume: \partial E(\theta) = \int f(x) ~ \nabla_\theta p(x | \theta)^\top ~\mathrm{d} x
+    \begin{align*}
+    \partial E(\theta)
+    & = \int f(x) ~ \nabla_\theta p(x | \theta)^\top ~ \mathrm{d}x \\
+    & = \int f(x) ~ \nabla_\theta \log p(x | \theta)^\top p(x | \theta) ~ \mathrm{d}x \\
+    & = \mathbb{E} \left[f(X) \nabla_\theta \log p(X | \theta)^\top\right]
+    \end{align*}"""
+
+
+def test_the_score_function_of_a_density_with_a_parameter() -> None:
+    assert verdicts(DX) == [Verdict.PROVED] * 3
+    shown = notes(DX)
+    assert any("\\partial E as the name ∂E" in n for n in shown)
+    assert any("a scalar here, its own transpose" in n for n in shown)
+    assert any("E over X as over x, the variable of p_x|theta" in n for n in shown)
+
+
+@pytest.mark.parametrize("old, new, step", [
+    (r"\log p(x | \theta)^\top p(x | \theta) ~", r"\log p(x | \theta)^\top ~", 1),  # p dropped
+    (r"f(X) \nabla_\theta \log p(X | \theta)^\top", r"f(X) \nabla_\theta p(X | \theta)^\top", 2),
+])
+def test_a_false_score_step_of_a_density_is_not_proved(old: str, new: str, step: int) -> None:
+    assert verdicts(DX.replace(old, new))[step] != Verdict.PROVED
+
+
+def test_a_derivative_in_a_given_variable_needs_the_declared_dependence() -> None:
+    """Without it, theta is only part of the name p_x|theta: d/dtheta would be 0."""
+    zero = r"""
+        % assume: p(x | \theta) density over x
+        \begin{align*} \int f(x) \nabla_\theta p(x | \theta) dx &= 0 \end{align*}"""
+    with pytest.raises(ParseError, match="derivative in theta of the density p_x|theta"):
+        verdicts(zero)
+    moving = zero.replace("over x\n", "over x\n        % assume: p(x | \\theta) depends on "
+                                      "\\theta\n")
+    assert verdicts(moving) != [Verdict.PROVED]
+    with pytest.raises(ParseError, match="derivative in theta"):
+        verdicts(DX.replace(r"% assume: p(x | \theta) depends on \theta", ""))
+
+
+def test_a_transpose_of_a_vector_stays_an_error() -> None:
+    with pytest.raises(ParseError, match="transpose"):
+        verdicts(r"""
+            % assume: \mathbf{z} \in \mathbb{R}^d
+            \begin{align*} \mathbf{z}^\top \mathbf{z} &= \mathbf{z} \mathbf{z}^\top \end{align*}""")
+
+
+def test_the_partial_name_without_its_definition_is_not_proved() -> None:
+    text = DX.replace(r"% assume: \partial E(\theta) = \int f(x) ~ \nabla_\theta "
+                      r"p(x | \theta)^\top ~\mathrm{d} x", "")
+    assert verdicts(text)[0] != Verdict.PROVED
+
+
+def test_an_expectation_over_x_keeps_its_name_where_x_is_free() -> None:
+    text = r"""
+        % assume: p(x) density over x
+        % assume: X \sim p(x)
+        \begin{align*} \int f(x) p(x) dx &= \mathbb{E}[f(X)] \end{align*}"""
+    assert verdicts(text) == [Verdict.PROVED]
+    captured = text.replace(r"\mathbb{E}[f(X)]", r"\mathbb{E}[f(X) x] / x")
+    assert not any("E over X as over x" in n for n in notes(captured))

@@ -44,7 +44,8 @@ from sympy.core.function import AppliedUndef
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
 from derive.notation import macros
-from derive.notation.reader import Context, ParseError, finite_set_size, parse_chain, parse_latex
+from derive.notation.reader import (Context, ParseError, finite_set_size, hidden_parameter,
+                                     parse_chain, parse_latex)
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -90,7 +91,7 @@ class _Header:
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
                       ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
                       sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several),
-                      moving=dict(self.ctx.moving))
+                      moving=dict(self.ctx.moving), givens=dict(self.ctx.givens))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -469,8 +470,10 @@ def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
             obj = parse_latex(name, h.ctx, line=line, column=col + c)
             if m.group(2).startswith("constant"):  # free of the differentiated parameter
                 h.constants.append(sp.Symbol(getattr(obj, "name", str(obj))))
-            name = getattr(obj, "name", None)
-            if m.group(2).startswith("depend") and name in h.ctx.distributions:
+            name = obj.func.__name__ if isinstance(obj, AppliedUndef) else \
+                getattr(obj, "name", None)
+            if m.group(2).startswith("depend") and (name in h.ctx.distributions or
+                                                    name in h.ctx.densities):
                 on = re.sub(r"^depends? on\s+", "", m.group(2))
                 params = [parse_latex(v, h.ctx, line=line, column=col) for v, _ in
                           _split_items(on)]
@@ -807,6 +810,7 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
     for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
         _no_derivative_of_entries(e, header, ln, c)
+        hidden_parameter(e, header.ctx, ln, c)
         _no_total_of_a_family(e, header, ln, c)
         _no_free_pair(e, header, ln, c)
     readings = _per_step(steps, readings)

@@ -214,6 +214,9 @@ class Context:
     # p -> (theta,) for a distribution declared `p depends on \theta`: its entry p(x) is read
     # as the positive function p(x, theta), so that d/dtheta p(x) is an unknown, not 0
     moving: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
+    # p_x|theta -> (theta,): the given variables of a conditional density (a derivative in one
+    # of them is read only if the density is declared to depend on it, see `moving`)
+    givens: dict[str, tuple[sp.Basic, ...]] = field(default_factory=dict)
 
     def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
         """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
@@ -560,6 +563,11 @@ class _Parser:
             ahead = ahead[1:] if ahead[0] == "{" else ahead
             if ahead[0] in (r"\top", r"\intercal") or ahead[1:4] == ["{", "T", "}"] and \
                     ahead[0] in (r"\mathrm", r"\mathsf", r"\text"):
+                if self.scalar(base):  # a scalar (a 1x1 matrix) is its own transpose
+                    self.group_tokens()
+                    self.reading(t, f"({shown(base)})^⊤ as {shown(base)}: a scalar here, its "
+                                    f"own transpose")
+                    continue
                 raise ParseError("a transpose (^\\top, ^\\mathrm{T}) is not read yet: vectors and "
                                  "matrices are not in the notation", t.line, t.column)
             exponent = self.group()
@@ -567,6 +575,14 @@ class _Parser:
             big = exponent.is_Number and abs(exponent) > MAX_EXPONENT
             base = sp.Pow(base, exponent, evaluate=not big)
         return base
+
+    def scalar(self, e: sp.Expr) -> bool:
+        """Is `e` a scalar in this derivation: no name written bold or declared in R^d?"""
+        names = {str(s) for s in e.free_symbols} | {str(getattr(s, "label", s))
+                                                   for s in e.atoms(sp.Indexed)}
+        names |= {f.func.__name__ for f in e.atoms(AppliedUndef)}
+        return isinstance(e, sp.Expr) and not names & self.ctx.vectors and \
+            not e.atoms(sp.MatrixSymbol)
 
     def postfix(self) -> sp.Expr:
         return self.atom()
@@ -660,6 +676,11 @@ class _Parser:
             raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
                              "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
                              t.line, t.column)
+        if c == r"\partial" and self.peek(1).kind == "letter":
+            self.next()  # \partial E(\theta): the name of a quantity (a Jacobian), not an operator
+            word = f"partial{self.next().text}"
+            self.reading(t, f"\\partial {word[7:]} as the name ∂{word[7:]}")
+            return self.application(word) if self.open_paren() == ")" else self.name_tail(word)
         if c == r"\infty":
             self.next()
             return sp.oo
@@ -985,9 +1006,27 @@ class _Parser:
         key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
         if key in self.ctx.distributions and len(args) == 1:
             return self.conditional_entry(self.ctx.distributions[key], args[0], given)
+        key = self.law_of_variable(name, key, args, given)
+        self.ctx.givens.setdefault(key, tuple(given))
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
-        return f(*(inner or args))
+        extra = [v for v in self.ctx.moving.get(key, ()) if v not in inner + args]
+        return f(*(inner or args), *extra)
+
+    def law_of_variable(self, name: str, key: str, args: list, given: list) -> str:
+        """p(X | theta) with `X \\sim p(x | theta)` declared: the density p_x|theta at X."""
+        if len(args) != 1 or self.ctx.is_function(key) or args[0].name not in self.ctx.laws:
+            return key
+        law = self.ctx.laws[args[0].name][1]
+        if not isinstance(law, AppliedUndef):
+            return key
+        own = law.func.__name__
+        if own.split("|")[0].rsplit("_", 1)[0] == name and \
+                self.ctx.givens.get(own) == tuple(given) and own in self.ctx.densities:
+            self.reading(self.peek(), f"{name}({args[0]} | {', '.join(map(shown, given))}) as "
+                                      f"the density of {args[0]} ({own}) at {args[0]}")
+            return own
+        return key
 
     def joint_entry(self, key: str, args: list[sp.Symbol]) -> sp.Indexed:
         """p(x, y) of a distribution over X x Y: the entry (x-1)|Y| + y of one distribution
@@ -1042,12 +1081,18 @@ class _Parser:
             raise self.fail(f"an argument for {t.text}")
         factors = [self.power()]
         while self.starts_factor() and not self.ends_argument() and not (
-                word != "E" and _applied(factors[-1]) and self.toks[self.k - 1].text == ")"):
+                word != "E" and _applied(factors[-1]) and self.closed_bracket()):
             factors.append(self.power())
         arg = sp.Mul(*factors)
         if len(factors) > 1 and word != "E":
             self.reading(t, f"{word}({shown(arg)})")
         return arg
+
+    def closed_bracket(self) -> bool:
+        """Did the last factor end with `)` (or `)^\\top`, a scalar's transpose)?"""
+        last = [t.text for t in self.toks[max(self.k - 3, 0):self.k] if t.text != "}"]
+        return bool(last) and (last[-1] == ")" or last[-1] in (r"\top", r"\intercal") and
+                               ")" in last)
 
     def ends_argument(self) -> bool:
         t = self.peek()
@@ -1090,6 +1135,7 @@ class _Parser:
     def derivative(self, t: Token, f: sp.Expr, v: sp.Symbol | tuple) -> sp.Derivative:
         """d f / d theta; refused over a distribution's entries: the engine takes p_i free of
         every parameter, so the gradient of a pmf would be 0 (a false step proved)."""
+        hidden_parameter(f, self.ctx, t.line, t.column)
         entries = [e for e in f.atoms(sp.Indexed) if e.base.name in self.ctx.distributions]
         if entries:
             raise ParseError(f"a derivative of the distribution entries {entries[0]} is not "
@@ -1278,8 +1324,9 @@ class _Parser:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        z, law, body = self.own_variable(z, law, body, t)
         name = law.func.__name__ if isinstance(law, AppliedUndef) else None
-        if name in self.ctx.moving and law.args[0] == z:  # z ~ p, p a pmf moving with theta
+        if name in self.ctx.distributions and name in self.ctx.moving and law.args[0] == z:
             d = self.ctx.distributions[name]
             self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
                             f"of {shown(law)} (...)")
@@ -1296,6 +1343,18 @@ class _Parser:
             return Expectation(body, z, law)
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
+
+    def own_variable(self, z: sp.Basic, law: sp.Basic, body: sp.Expr, t: Token) -> tuple:
+        """E[f(X)] with X ~ p(x): over the density's own variable, E_{x ~ p}[f(x)] (the bound
+        name does not matter; one name lets the integral it unfolds to meet `\\int ... dx`)."""
+        d = self.ctx.densities.get(law.func.__name__) if isinstance(law, AppliedUndef) else None
+        if d is None or not isinstance(z, sp.Symbol) or z == d.variable or \
+                law.args[:1] != (z,) or body.has(d.variable) or law.args[1:] and \
+                any(a.has(d.variable) for a in law.args[1:]):
+            return z, law, body
+        v = d.variable
+        self.reading(t, f"E over {z} as over {v}, the variable of {law.func.__name__}")
+        return v, law.xreplace({z: v}), body.xreplace({z: v})
 
     def angle_expectation(self, t: Token) -> sp.Expr:
         """The physicists' expectation <f>_{p(x)} (StatProofBook), or <f> under the one
@@ -1421,6 +1480,10 @@ class _Parser:
             return self.ctx.shorthand[e.name].function(z)
         if isinstance(e, sp.Symbol):
             return self.ctx.function(e.name)(z)
+        if isinstance(e, AppliedUndef) and z not in e.args and \
+                e.func.__name__ in self.ctx.densities and \
+                self.ctx.densities[e.func.__name__].variable in e.args:
+            return e.xreplace({self.ctx.densities[e.func.__name__].variable: z})  # X ~ p(x)
         if isinstance(e, AppliedUndef):
             return e
         if isinstance(e, sp.Indexed) and e.indices == (z,) and self.pmf(e) is not None:
@@ -1548,6 +1611,20 @@ class _Parser:
                     return p, (d.index, 1, d.size)
         raise ParseError(f"{p} is not a declared distribution or density (declare it: "
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
+
+
+def hidden_parameter(e: sp.Basic, ctx: Context, line: int, column: int) -> None:
+    """Refuse d/dtheta of p(x | theta) where theta is only part of the density's name: SymPy
+    would take the derivative as 0. Declared `p(x | theta) depends on theta`, theta is an
+    argument (see `Context.moving`)."""
+    for d in [e] if isinstance(e, sp.Derivative) else e.atoms(sp.Derivative):
+        for f in d.expr.atoms(AppliedUndef):
+            given = ctx.givens.get(f.func.__name__, ())
+            hit = [v for v in d.variables if v in given and v not in f.args]
+            if hit:
+                raise ParseError(f"a derivative in {hit[0]} of the density {f.func.__name__}, "
+                                 f"given {hit[0]}, is not read unless declared (% assume: "
+                                 f"... depends on {hit[0]})", line, column)
 
 
 def _applied(e: sp.Expr) -> bool:
