@@ -180,3 +180,21 @@ def test_an_expectation_over_x_keeps_its_name_where_x_is_free() -> None:
     assert verdicts(text) == [Verdict.PROVED]
     captured = text.replace(r"\mathbb{E}[f(X)]", r"\mathbb{E}[f(X) x] / x")
     assert not any("E over X as over x" in n for n in notes(captured))
+
+
+# ------------------------------------------------------------------ x_j^{(l)}: two indices
+def test_a_label_after_an_index_is_a_second_index_never_a_power() -> None:
+    text = r"""
+        % assume: \hat{\rho}_j^{(l)} \in (0, 1)
+        \begin{align*}
+        \hat{\rho}_j^{(l)} \hat{\rho}_j^{(l)} &= \left(\hat{\rho}_j^{(l)}\right)^2
+        \end{align*}"""
+    assert verdicts(text) == [Verdict.PROVED]
+    assert any("rho_hat_j^(l) as the entry \\rho_hat[j, l], indexed by j and l" in n
+               for n in notes(text))
+    # not the power l of the entry j, nor the entry (l, j)
+    for wrong in (r"\left(\hat{\rho}_j^{l}\right)^2", r"\left(\hat{\rho}_l^{(j)}\right)^2"):
+        assert verdicts(text.replace(r"\left(\hat{\rho}_j^{(l)}\right)^2", wrong)) \
+            != [Verdict.PROVED]
+    # a number in the label: the entry (j, 2), not the square
+    assert verdicts(r"\begin{align*} x_j^{(2)} &= x_j^2 \end{align*}") != [Verdict.PROVED]

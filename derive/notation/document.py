@@ -627,7 +627,8 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
               integer: bool = False) -> None:
     """x \\in (a, b) for a symbol; p_j \\in (0, 1) for every entry of p (its sign as
     SymPy assumptions, the interval under the name p[j], which the sampler reads)."""
-    entry = isinstance(s, sp.Indexed) and len(s.indices) == 1 and s.indices[0].is_Symbol
+    entry = isinstance(s, sp.Indexed) and all(i.is_Symbol for i in s.indices) and \
+        len(set(s.indices)) == len(s.indices)  # p_j, or p_j^{(l)} (the entry p[j, l])
     if not isinstance(s, sp.Symbol) and not entry:
         raise ParseError("expected a symbol or an entry p_j before \\in", line, col)
     kw = {"integer": True} if integer else {"real": True}

@@ -798,6 +798,25 @@ class _Parser:
         if self.at("^") and self.application_after_power():
             self.next()
             power = self.group()
+        if isinstance(sub, tuple) and self.label_ahead() and \
+                (self.peek(3).text in INDEX_NAMES | {b.name for b in self.bound} or
+                 self.peek(3).kind == "number"):
+            t = self.next()  # x_j^{(l)}: the entry (j, l), indexed by j and by the label l
+            self.next()
+            self.next()
+            tok = self.next()
+            label = ("index", sp.Integer(tok.text)) if tok.kind == "number" else \
+                self.sub_word(tok)
+            self.next()
+            self.next()
+            if isinstance(label, tuple):
+                entry = self.ctx.base(word)[sub[1], label[1]]
+                self.reading(t, f"{word}_{shown(sub[1])}^({shown(label[1])}) as the entry "
+                                f"{shown(entry)}, indexed by {shown(sub[1])} and "
+                                f"{shown(label[1])}")
+                return entry
+            raise ParseError(f"expected an index in the label of {word}_{shown(sub[1])}^(...)",
+                             t.line, t.column)
         if isinstance(sub, tuple):  # an index: x_i
             base = self.ctx.base(word)
             obj = base[sub[1]]
