@@ -582,17 +582,21 @@ def test_angle_bracket_expectations_and_a_normal_density_named_by_a_law() -> Non
 
 def test_a_gradient_of_pmf_entries_is_refused_not_proved_zero() -> None:
     """The engine takes a distribution's entries free of theta: grad sum_x p(x) f(x) would be
-    0, and `= 0` proved. Refused with a located error until the dependence is modelled."""
+    0, and `= 0` proved. Refused with a located error unless `p depends on theta` is declared;
+    then the entries are p(x, theta) and `= 0` is not proved (tests/test_reader_reach.py)."""
     text = r"""
         % assume: p distribution over x \in \mathcal{X}
         % assume: p depends on \theta
         \begin{align*}
         \nabla_{\theta} \sum_x p(x) f(x) &= 0
         \end{align*}"""
+    fixed = text.replace("% assume: p depends on \\theta", "")
     with pytest.raises(ParseError, match=r"line 5, column 1: a derivative of the distribution"):
-        read_latex(textwrap.dedent(text))
+        read_latex(textwrap.dedent(fixed))
     with pytest.raises(ParseError, match="a derivative of the distribution"):
-        read_latex(textwrap.dedent(text.replace(r"\nabla_{\theta}", r"\frac{d}{d\theta}")))
+        read_latex(textwrap.dedent(fixed.replace(r"\nabla_{\theta}", r"\frac{d}{d\theta}")))
+    for moving in (text, text.replace(r"\nabla_{\theta}", r"\frac{d}{d\theta}")):
+        assert check_text(moving) != [Verdict.PROVED]
 
 
 def test_a_label_in_parentheses_is_not_a_power() -> None:
@@ -670,10 +674,14 @@ def test_an_expectation_of_a_constant_takes_the_one_declared_law() -> None:
 
 def test_a_law_over_a_finite_distribution_is_a_located_error() -> None:
     """`x \\sim p(x)` for a pmf p reads (E[...] is then the weighted sum); `E_x`, an
-    expectation named by its variable, is not read yet: a located error naming it."""
-    with pytest.raises(ParseError, match=r"line 3, column \d+: E_\{x\}: x is not a declared"):
-        read_latex("% assume: p distribution over x \\in \\mathcal{X}\n% assume: x \\sim p(x)\n"
-                   "\\begin{align*} E_x[x] &= \\sum_x p(x) x \\end{align*}")
+    expectation named by its variable, is read over the declared law of x; without that law,
+    a located error naming it."""
+    text = ("% assume: p distribution over x \\in \\mathcal{X}\n% assume: x \\sim p(x)\n"
+            "\\begin{align*} E_x[x] &= \\sum_x p(x) x \\end{align*}")
+    assert check_text(text) == [Verdict.PROVED]
+    assert check_text(text.replace("p(x) x \\end", "x \\end")) != [Verdict.PROVED]
+    with pytest.raises(ParseError, match=r"line 2, column \d+: E_\{x\}: x is not a declared"):
+        read_latex(text.replace("% assume: x \\sim p(x)\n", ""))
 
 
 @pytest.mark.parametrize("by, step, why", [

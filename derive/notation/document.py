@@ -44,7 +44,8 @@ from sympy.core.function import AppliedUndef
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
 from derive.notation import macros
-from derive.notation.reader import Context, ParseError, finite_set_size, parse_chain, parse_latex
+from derive.notation.reader import (Context, ParseError, finite_set_size, hidden_parameter,
+                                     parse_chain, parse_latex)
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -89,7 +90,8 @@ class _Header:
                       laws=dict(self.ctx.laws),
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
                       ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
-                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several))
+                      sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several),
+                      moving=dict(self.ctx.moving), givens=dict(self.ctx.givens))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -468,6 +470,16 @@ def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
             obj = parse_latex(name, h.ctx, line=line, column=col + c)
             if m.group(2).startswith("constant"):  # free of the differentiated parameter
                 h.constants.append(sp.Symbol(getattr(obj, "name", str(obj))))
+            name = obj.func.__name__ if isinstance(obj, AppliedUndef) else \
+                getattr(obj, "name", None)
+            if m.group(2).startswith("depend") and (name in h.ctx.distributions or
+                                                    name in h.ctx.densities):
+                on = re.sub(r"^depends? on\s+", "", m.group(2))
+                params = [parse_latex(v, h.ctx, line=line, column=col) for v, _ in
+                          _split_items(on)]
+                if not all(isinstance(v, sp.Symbol) for v in params):
+                    raise ParseError("expected parameters after `depends on`", line, col)
+                h.ctx.moving[name] = tuple(params)
         h.notes.append(item.strip())
         return True
     m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\mathbb\{R\}(?:\^\{?(\w+)\}?)?\s*", item)
@@ -615,7 +627,8 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
               integer: bool = False) -> None:
     """x \\in (a, b) for a symbol; p_j \\in (0, 1) for every entry of p (its sign as
     SymPy assumptions, the interval under the name p[j], which the sampler reads)."""
-    entry = isinstance(s, sp.Indexed) and len(s.indices) == 1 and s.indices[0].is_Symbol
+    entry = isinstance(s, sp.Indexed) and all(i.is_Symbol for i in s.indices) and \
+        len(set(s.indices)) == len(s.indices)  # p_j, or p_j^{(l)} (the entry p[j, l])
     if not isinstance(s, sp.Symbol) and not entry:
         raise ParseError("expected a symbol or an entry p_j before \\in", line, col)
     kw = {"integer": True} if integer else {"real": True}
@@ -738,7 +751,7 @@ def _rows(text: str, start: int, end: int, header: _Header
         line, col = _line_col(text, a)
         header.ctx.bound = _latent(header)
         try:
-            got, rels = parse_chain(chunk, header.ctx, line=line, column=col)
+            got, rels = parse_chain(chunk, header.ctx, line=line, column=col, typos=True)
         finally:
             header.ctx.bound = []
         lead = re.sub(r"^(\s|\\fitmath|\{|\\quad|\\qquad|\\,)*", "", chunk)
@@ -798,6 +811,7 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
     for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
         _no_derivative_of_entries(e, header, ln, c)
+        hidden_parameter(e, header.ctx, ln, c)
         _no_total_of_a_family(e, header, ln, c)
         _no_free_pair(e, header, ln, c)
     readings = _per_step(steps, readings)

@@ -211,6 +211,16 @@ class Context:
     joints: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # p_xy -> (|X|, |Y|)
     sum_laws: set[str] = field(default_factory=set)  # distributions an E was read as a sum over
     several: dict[str, sp.Expr] = field(default_factory=dict)  # P -> p(x, y) (P has density p)
+    # p -> (theta,) for a distribution declared `p depends on \theta`: its entry p(x) is read
+    # as the positive function p(x, theta), so that d/dtheta p(x) is an unknown, not 0
+    moving: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
+    # p_x|theta -> (theta,): the given variables of a conditional density (a derivative in one
+    # of them is read only if the density is declared to depend on it, see `moving`)
+    givens: dict[str, tuple[sp.Basic, ...]] = field(default_factory=dict)
+
+    def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
+        """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
+        return sp.Function(name, positive=True)(index, *self.moving[name])
 
     def symbol(self, name: str) -> sp.Basic:
         got = self.names.get(name)
@@ -553,6 +563,11 @@ class _Parser:
             ahead = ahead[1:] if ahead[0] == "{" else ahead
             if ahead[0] in (r"\top", r"\intercal") or ahead[1:4] == ["{", "T", "}"] and \
                     ahead[0] in (r"\mathrm", r"\mathsf", r"\text"):
+                if self.scalar(base):  # a scalar (a 1x1 matrix) is its own transpose
+                    self.group_tokens()
+                    self.reading(t, f"({shown(base)})^⊤ as {shown(base)}: a scalar here, its "
+                                    f"own transpose")
+                    continue
                 raise ParseError("a transpose (^\\top, ^\\mathrm{T}) is not read yet: vectors and "
                                  "matrices are not in the notation", t.line, t.column)
             exponent = self.group()
@@ -560,6 +575,14 @@ class _Parser:
             big = exponent.is_Number and abs(exponent) > MAX_EXPONENT
             base = sp.Pow(base, exponent, evaluate=not big)
         return base
+
+    def scalar(self, e: sp.Expr) -> bool:
+        """Is `e` a scalar in this derivation: no name written bold or declared in R^d?"""
+        names = {str(s) for s in e.free_symbols} | {str(getattr(s, "label", s))
+                                                   for s in e.atoms(sp.Indexed)}
+        names |= {f.func.__name__ for f in e.atoms(AppliedUndef)}
+        return isinstance(e, sp.Expr) and not names & self.ctx.vectors and \
+            not e.atoms(sp.MatrixSymbol)
 
     def postfix(self) -> sp.Expr:
         return self.atom()
@@ -653,6 +676,11 @@ class _Parser:
             raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
                              "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
                              t.line, t.column)
+        if c == r"\partial" and self.peek(1).kind == "letter":
+            self.next()  # \partial E(\theta): the name of a quantity (a Jacobian), not an operator
+            word = f"partial{self.next().text}"
+            self.reading(t, f"\\partial {word[7:]} as the name ∂{word[7:]}")
+            return self.application(word) if self.open_paren() == ")" else self.name_tail(word)
         if c == r"\infty":
             self.next()
             return sp.oo
@@ -770,6 +798,25 @@ class _Parser:
         if self.at("^") and self.application_after_power():
             self.next()
             power = self.group()
+        if isinstance(sub, tuple) and self.label_ahead() and \
+                (self.peek(3).text in INDEX_NAMES | {b.name for b in self.bound} or
+                 self.peek(3).kind == "number"):
+            t = self.next()  # x_j^{(l)}: the entry (j, l), indexed by j and by the label l
+            self.next()
+            self.next()
+            tok = self.next()
+            label = ("index", sp.Integer(tok.text)) if tok.kind == "number" else \
+                self.sub_word(tok)
+            self.next()
+            self.next()
+            if isinstance(label, tuple):
+                entry = self.ctx.base(word)[sub[1], label[1]]
+                self.reading(t, f"{word}_{shown(sub[1])}^({shown(label[1])}) as the entry "
+                                f"{shown(entry)}, indexed by {shown(sub[1])} and "
+                                f"{shown(label[1])}")
+                return entry
+            raise ParseError(f"expected an index in the label of {word}_{shown(sub[1])}^(...)",
+                             t.line, t.column)
         if isinstance(sub, tuple):  # an index: x_i
             base = self.ctx.base(word)
             obj = base[sub[1]]
@@ -778,7 +825,13 @@ class _Parser:
         if full in self.ctx.distributions and self.at("(") and not self.conditional_ahead():
             # p(x) is the entry p_x
             d = self.ctx.distributions[full]
-            entry = d.base[self.delimited(self.expr)]
+            index = self.delimited(self.expr)
+            entry = d.base[index]
+            if full in self.ctx.moving:
+                entry = self.ctx.moving_entry(full, index)
+                self.reading(self.peek(), f"{full}({shown(index)}) as {shown(entry)}: an entry "
+                                          f"of {full}, which depends on "
+                                          f"{', '.join(map(shown, self.ctx.moving[full]))}")
             return entry if power is None else entry**power
         if self.is_application(full, word):
             applied = self.application(full)
@@ -972,9 +1025,27 @@ class _Parser:
         key = f"{name}_{''.join(map(str, args))}|{''.join(map(str, given))}"
         if key in self.ctx.distributions and len(args) == 1:
             return self.conditional_entry(self.ctx.distributions[key], args[0], given)
+        key = self.law_of_variable(name, key, args, given)
+        self.ctx.givens.setdefault(key, tuple(given))
         f = self.ctx.function(key)
         inner = [a for a in every if a in self.bound]
-        return f(*(inner or args))
+        extra = [v for v in self.ctx.moving.get(key, ()) if v not in inner + args]
+        return f(*(inner or args), *extra)
+
+    def law_of_variable(self, name: str, key: str, args: list, given: list) -> str:
+        """p(X | theta) with `X \\sim p(x | theta)` declared: the density p_x|theta at X."""
+        if len(args) != 1 or self.ctx.is_function(key) or args[0].name not in self.ctx.laws:
+            return key
+        law = self.ctx.laws[args[0].name][1]
+        if not isinstance(law, AppliedUndef):
+            return key
+        own = law.func.__name__
+        if own.split("|")[0].rsplit("_", 1)[0] == name and \
+                self.ctx.givens.get(own) == tuple(given) and own in self.ctx.densities:
+            self.reading(self.peek(), f"{name}({args[0]} | {', '.join(map(shown, given))}) as "
+                                      f"the density of {args[0]} ({own}) at {args[0]}")
+            return own
+        return key
 
     def joint_entry(self, key: str, args: list[sp.Symbol]) -> sp.Indexed:
         """p(x, y) of a distribution over X x Y: the entry (x-1)|Y| + y of one distribution
@@ -1028,12 +1099,19 @@ class _Parser:
         if not self.starts_factor():
             raise self.fail(f"an argument for {t.text}")
         factors = [self.power()]
-        while self.starts_factor() and not self.ends_argument():
+        while self.starts_factor() and not self.ends_argument() and not (
+                word != "E" and _applied(factors[-1]) and self.closed_bracket()):
             factors.append(self.power())
         arg = sp.Mul(*factors)
         if len(factors) > 1 and word != "E":
             self.reading(t, f"{word}({shown(arg)})")
         return arg
+
+    def closed_bracket(self) -> bool:
+        """Did the last factor end with `)` (or `)^\\top`, a scalar's transpose)?"""
+        last = [t.text for t in self.toks[max(self.k - 3, 0):self.k] if t.text != "}"]
+        return bool(last) and (last[-1] == ")" or last[-1] in (r"\top", r"\intercal") and
+                               ")" in last)
 
     def ends_argument(self) -> bool:
         t = self.peek()
@@ -1076,6 +1154,7 @@ class _Parser:
     def derivative(self, t: Token, f: sp.Expr, v: sp.Symbol | tuple) -> sp.Derivative:
         """d f / d theta; refused over a distribution's entries: the engine takes p_i free of
         every parameter, so the gradient of a pmf would be 0 (a false step proved)."""
+        hidden_parameter(f, self.ctx, t.line, t.column)
         entries = [e for e in f.atoms(sp.Indexed) if e.base.name in self.ctx.distributions]
         if entries:
             raise ParseError(f"a derivative of the distribution entries {entries[0]} is not "
@@ -1264,6 +1343,13 @@ class _Parser:
             del self.bound[len(self.bound) - len(zs) - len(declared):]
         if z is None:
             z, law = self.declared_law(body, t)
+        z, law, body = self.own_variable(z, law, body, t)
+        name = law.func.__name__ if isinstance(law, AppliedUndef) else None
+        if name in self.ctx.distributions and name in self.ctx.moving and law.args[0] == z:
+            d = self.ctx.distributions[name]
+            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
+                            f"of {shown(law)} (...)")
+            return sp.Sum(law * body, (z, 1, d.size))
         if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
             d = self.pmf(law)
             self.ctx.sum_laws.add(law.base.name)
@@ -1276,6 +1362,18 @@ class _Parser:
             return Expectation(body, z, law)
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
+
+    def own_variable(self, z: sp.Basic, law: sp.Basic, body: sp.Expr, t: Token) -> tuple:
+        """E[f(X)] with X ~ p(x): over the density's own variable, E_{x ~ p}[f(x)] (the bound
+        name does not matter; one name lets the integral it unfolds to meet `\\int ... dx`)."""
+        d = self.ctx.densities.get(law.func.__name__) if isinstance(law, AppliedUndef) else None
+        if d is None or not isinstance(z, sp.Symbol) or z == d.variable or \
+                law.args[:1] != (z,) or body.has(d.variable) or law.args[1:] and \
+                any(a.has(d.variable) for a in law.args[1:]):
+            return z, law, body
+        v = d.variable
+        self.reading(t, f"E over {z} as over {v}, the variable of {law.func.__name__}")
+        return v, law.xreplace({z: v}), body.xreplace({z: v})
 
     def angle_expectation(self, t: Token) -> sp.Expr:
         """The physicists' expectation <f>_{p(x)} (StatProofBook), or <f> under the one
@@ -1340,6 +1438,10 @@ class _Parser:
             return (e.args[0] if len(e.args) == 1 else tuple(e.args)), e
         name = e.__name__ if isinstance(e, UndefinedFunction) else str(e)
         d = self.ctx.densities.get(name) or self.ctx.shorthand.get(name)
+        if d is None and name in self.ctx.laws and name not in self.ctx.distributions:
+            v, law = self.ctx.laws[name]  # E_x: the subscript names the variable, x ~ p(x)
+            self.reading(t, f"E_{name} as E over {v} ~ {shown(law)} (declared)")
+            return v, law
         if d is None:
             raise ParseError(f"E_{{{name}}}: {name} is not a declared density (declare it: "
                              f"% assume: {name} density over z)", t.line, t.column)
@@ -1397,6 +1499,10 @@ class _Parser:
             return self.ctx.shorthand[e.name].function(z)
         if isinstance(e, sp.Symbol):
             return self.ctx.function(e.name)(z)
+        if isinstance(e, AppliedUndef) and z not in e.args and \
+                e.func.__name__ in self.ctx.densities and \
+                self.ctx.densities[e.func.__name__].variable in e.args:
+            return e.xreplace({self.ctx.densities[e.func.__name__].variable: z})  # X ~ p(x)
         if isinstance(e, AppliedUndef):
             return e
         if isinstance(e, sp.Indexed) and e.indices == (z,) and self.pmf(e) is not None:
@@ -1526,6 +1632,27 @@ class _Parser:
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
 
 
+def hidden_parameter(e: sp.Basic, ctx: Context, line: int, column: int) -> None:
+    """Refuse d/dtheta of p(x | theta) where theta is only part of the density's name: SymPy
+    would take the derivative as 0. Declared `p(x | theta) depends on theta`, theta is an
+    argument (see `Context.moving`)."""
+    for d in [e] if isinstance(e, sp.Derivative) else e.atoms(sp.Derivative):
+        for f in d.expr.atoms(AppliedUndef):
+            given = ctx.givens.get(f.func.__name__, ())
+            hit = [v for v in d.variables if v in given and v not in f.args]
+            if hit:
+                raise ParseError(f"a derivative in {hit[0]} of the density {f.func.__name__}, "
+                                 f"given {hit[0]}, is not read unless declared (% assume: "
+                                 f"... depends on {hit[0]})", line, column)
+
+
+def _applied(e: sp.Expr) -> bool:
+    """p(x), p(x|z), p(x)^2: an application written with its brackets. `\\log p(x) f(x)` is
+    log(p(x)) f(x): a function's closing bracket ends an unbraced argument, as in `\\log(x) y`."""
+    e = e.base if isinstance(e, sp.Pow) else e
+    return isinstance(e, (AppliedUndef, sp.Indexed))
+
+
 def _as_written(tokens: list[Token]) -> str:
     """Tokens back as text, with a space where the source had one."""
     out = []
@@ -1558,10 +1685,13 @@ def shown(e: sp.Basic) -> str:
     return s.replace("*", " ")
 
 
-def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1
-                ) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
-    """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs."""
-    p = _Parser(tokenize(text, line=line, column=column), ctx or Context())
+def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column: int = 1,
+                typos: bool = False) -> tuple[list[sp.Expr | None], list[tuple[str, Token]]]:
+    """`e0 R1 e1 R2 ...` (e0 may be missing): the expressions and (relation, token) pairs.
+    `typos`: a stray `)` is dropped with a note (a file's rows, as a person reads them)."""
+    ctx = ctx or Context()
+    tokens = tokenize(text, line=line, column=column)
+    p = _Parser(drop_stray_closers(tokens, ctx) if typos else tokens, ctx)
     try:
         out = p.chain()
     except ParseError:
@@ -1572,7 +1702,48 @@ def parse_chain(text: str, ctx: Context | None = None, *, line: int = 1, column:
         raise ParseError(f"cannot read this: {msg}", t.line, t.column) from None
     if p.peek().kind != "end":
         raise p.fail("an operator, a relation or the end")
+    for e in out[0]:
+        fixed = sorted({x.base.name for x in (e.atoms(sp.Indexed) if e is not None else ())
+                        if x.base.name in ctx.moving})
+        if fixed:  # p_x (a constant entry) beside p(x, theta): never mixed
+            raise ParseError(f"an entry of {fixed[0]} not written {fixed[0]}(x) is not read "
+                             f"yet ({fixed[0]} depends on "
+                             f"{', '.join(map(shown, ctx.moving[fixed[0]]))})", line, column)
     return out
+
+
+def drop_stray_closers(tokens: list[Token], ctx: Context) -> list[Token]:
+    """A `)` that closes nothing (the row's brackets all matched without it) is a typo: it is
+    dropped, with a note naming its column. Only where it is outside every bracket, or
+    directly inside `{...}` or `\\left ... \\right`; any other mismatch (`[0, 1)`, an unclosed
+    bracket) leaves the row as written, for the parser's located error."""
+    stack: list[str] = []
+    stray: list[int] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k].text
+        if t in (r"\left", r"\right"):
+            if t == r"\left":
+                stack.append(t)
+            elif not stack or stack.pop() != r"\left":
+                return tokens
+            k += 2
+            continue
+        if t in ("(", "[", "{", r"\{", r"\langle"):
+            stack.append(t)
+        elif t == ")" and (not stack or stack[-1] in ("{", r"\left")):
+            stray.append(k)
+        elif t in (")", "]", "}", r"\}", r"\rangle"):
+            if not stack or OPEN.get(stack.pop()) != t:
+                return tokens
+        k += 1
+    if stack or not stray:
+        return tokens
+    for k in stray:
+        t = tokens[k]
+        ctx.readings.append((t.line, t.column, f"the unmatched ')' at line {t.line}, column "
+                                               f"{t.column} ignored (it closes no bracket)"))
+    return [t for k, t in enumerate(tokens) if k not in stray]
 
 
 def finite_set_size(name: str, ctx: Context) -> sp.Symbol:
