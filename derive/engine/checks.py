@@ -23,6 +23,7 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.core.function import AppliedUndef
 
+from derive.engine import gaussian_integral
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
 from derive.engine.domain import conditions, describe, unproved_existence
@@ -128,6 +129,10 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         # simplify and does a subset of its work.
         if not e.has(sp.Integral) and _is_zero(a.normalise(sp.cancel(e))):
             return "linearity, then cancel (rational functions)"
+    for e in linear:
+        method = _gaussian_zero(e, a)
+        if method:
+            return method
     if not thorough:
         return None
     for e in linear:
@@ -141,6 +146,20 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
     if computed != diff:
         method = symbolic_zero(computed, a)
         return f"derivatives computed, then {method}" if method else None
+    return None
+
+
+def _gaussian_zero(e: sp.Basic, a: Assumptions) -> str | None:
+    """The method if e is 0 once its Gaussian integrals are in closed form (integral of a
+    polynomial times exp(-a x^2 + b x + c), a > 0, over the real line: `gaussian_integral`)."""
+    if not e.has(sp.Integral):
+        return None
+    done = gaussian_integral.closed_form(e)
+    if done == e:
+        return None
+    done = a.normalise(linearise(done))
+    if _is_zero(done) or (not done.has(sp.Integral) and _is_zero(sp.cancel(done))):
+        return "Gaussian integrals in closed form (a > 0), then linearity and expand_log"
     return None
 
 

@@ -24,6 +24,8 @@ import sympy as sp
 from sympy.calculus.util import continuous_domain
 from sympy.core.function import AppliedUndef
 
+from derive.engine import gaussian_integral
+
 DECAY = sp.Rational(3, 2)  # |f| = o(|x|^(-3/2)) at infinity: integrable tails
 
 
@@ -79,7 +81,8 @@ def describe(kind: str, e: sp.Expr) -> str:
 def unproved_existence(expr: sp.Basic) -> list[str]:
     """Why each explicit integral or infinite sum in expr is not proved to exist (empty: all
     are). Proved: an integrand continuous on the closed range, decaying like o(|x|^-3/2) at an
-    infinite end; an infinite sum SymPy shows absolutely convergent."""
+    infinite end, or a polynomial times exp(-a x^2 + b x + c) with a > 0
+    (`gaussian_integral`); an infinite sum SymPy shows absolutely convergent."""
     out = []
     for node in sp.sympify(expr).atoms(sp.Integral, sp.Sum):
         if node.atoms(AppliedUndef):
@@ -101,6 +104,8 @@ def _integral_unproved(node: sp.Integral) -> str | None:
         return f"existence of {node} not proved (limits not known real numbers)"
     if (lo > hi) is sp.true:
         lo, hi = hi, lo
+    if gaussian_integral.exists(node):  # a polynomial times exp(-a x^2 + b x + c), a > 0
+        return None
     rng = sp.Interval(lo, hi)
     try:
         if continuous_domain(f, x, rng) != rng:

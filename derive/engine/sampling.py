@@ -54,7 +54,8 @@ class Point:
 
     def describe(self) -> dict[str, str]:
         out = {str(k): str(v) for k, v in self.sizes.items()}
-        out.update({str(k): f"{v:.8g}" for k, v in self.values.items()})
+        out.update({str(k): f"{v:.8g}" for k, v in self.values.items()
+                    if not isinstance(k, sp.Wild)})  # w in a rule p(w) = ...: not a variable
         out.update({f"{f}(x)": f"normal density, mean {m:g}, sd {s:g}"
                     for f, (m, s) in self.densities.items()})
         return out
@@ -321,7 +322,7 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
         for k in range(n):
             values[d.base[k + 1]] = float(w[k])
     dens = {f.function: (float(rng.integers(-20, 21)) / 10, float(rng.integers(5, 21)) / 10)
-            for f in a.densities}
+            for f in a.densities if not _defined(f.function, a)}
     point = Point(sizes, values, dens)
     funcs = tuple(dens)
     for e in related:
@@ -330,6 +331,7 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
                 drawn = _symbol_value(v, a, rng)
                 if drawn is not None:
                     values[v] = drawn
+    _share_names(values, a)
     for key in list(values):  # p[x] at x = 2 is p[2]
         entry = _entry_at(key, point)
         if entry is not None and entry in values:
@@ -337,6 +339,14 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
     for _ in range(2):  # twice: a pinned value may depend on another pinned value
         _pin(point, pins)
     return point
+
+
+def _defined(f: sp.FunctionClass, a: Assumptions) -> bool:
+    """Is the density given in closed form by a declared rule (p(x) = N(x; mu, sigma^2))?
+    Then it has no stand-in: a random normal would contradict the declaration, and an
+    expression still naming p has no value (the reader writes the closed form in)."""
+    return any(isinstance(r.old, AppliedUndef) and r.old.func == f
+               and not r.new.atoms(AppliedUndef) for r in a.rules)
 
 
 def _entry_at(key: sp.Basic, point: Point) -> sp.Indexed | None:
@@ -399,6 +409,9 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
         why = _breaks(s, v, a)
         if why:
             return why
+    why = _one_value_per_name(point)
+    if why:
+        return why
     for d in a.distributions:
         n = int(sp.sympify(d.size).subs(point.sizes))
         entries = [point.values.get(d.base[k + 1]) for k in range(n)]
@@ -433,6 +446,33 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
             lhs, rhs = evaluate(old, point, digits), evaluate(new, point, digits)
             if lhs is None or rhs is None or not close(lhs, rhs, ADMISSIBLE_TOL):
                 return rule.describe()
+    return None
+
+
+def _share_names(values: dict[sp.Basic, float], a: Assumptions) -> None:
+    """Symbols of one name take one value, a drawn one that every declared set allows (if
+    none does, the point keeps them apart and `admissible` rejects it)."""
+    groups: dict[str, list[sp.Basic]] = {}
+    for s in values:
+        if isinstance(s, sp.Symbol):
+            groups.setdefault(s.name, []).append(s)
+    for group in (g for g in groups.values() if len(g) > 1):
+        for v in (values[s] for s in group):
+            if all(_breaks(s, v, a) is None for s in group):
+                values.update(dict.fromkeys(group, v))
+                break
+
+
+def _one_value_per_name(point: Point) -> str | None:
+    """Two symbols of one name (sigma real and sigma > 0, read apart) print alike: a point
+    giving them different values would be reported as one sigma with the wrong value, and
+    one of them could break the other's declaration (issue 13, class 8)."""
+    seen: dict[str, float] = {}
+    for s, v in [*point.sizes.items(), *point.values.items()]:
+        name = str(s)
+        if name in seen and not close(seen[name], v, ADMISSIBLE_TOL):
+            return f"two variables named {name} have different values"
+        seen[name] = v
     return None
 
 

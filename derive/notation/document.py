@@ -32,6 +32,7 @@ every `Derivation` bound at module level. Each step's line is where its `Step(..
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import runpy
 import sys
@@ -341,7 +342,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
             kw: dict[str, bool] = {}
             for w in words:
                 kw.update(_WORDS[w])
-            h.ctx.names[n] = sp.Symbol(n, **kw)
+            _bind(h, sp.Symbol(n, **kw))
         return
     m = re.fullmatch(r"\s*(.+?)\s*\\in\s*([(\[])(.+),(.+)([)\]])\s*", item)
     if m:
@@ -641,8 +642,42 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
         h.intervals.append((sp.Symbol(str(s), **kw), interval))
         return
     new = sp.Symbol(s.name, **kw)
-    h.ctx.names[s.name] = new
+    _bind(h, new)
     h.intervals.append((new, interval))
+
+
+def _bind(h: _Header, new: sp.Symbol) -> None:
+    """Give the name its declared symbol, in what the header read before too: in
+    `p(x) = \\mathcal{N}(x; \\mu, \\sigma^2)` then `\\sigma > 0`, the normal's sigma is the
+    positive one. Two symbols of one name would be two variables that print alike, and a
+    counterexample could give the header's a value the declaration forbids (issue 13, class 8).
+    """
+    old = h.ctx.names.get(new.name)
+    h.ctx.names[new.name] = new
+    if not isinstance(old, sp.Symbol) or old == new:
+        return
+    swap = {old: new}
+
+    def move(v: object) -> object:
+        if isinstance(v, sp.Basic):
+            return v.xreplace(swap)
+        if isinstance(v, (Rule, Density, Distribution)):
+            return dataclasses.replace(v, **{f.name: move(getattr(v, f.name))
+                                            for f in dataclasses.fields(v)})
+        if isinstance(v, (tuple, list)):
+            return type(v)(move(x) for x in v)
+        return v
+
+    h.rules[:] = move(h.rules)
+    h.facts[:] = move(h.facts)
+    h.intervals[:] = move(h.intervals)
+    h.densities[:] = move(h.densities)
+    h.latent[:] = move(h.latent)
+    for table in (h.distributions, h.sums, h.applied, h.ctx.distributions, h.ctx.densities,
+                  h.ctx.shorthand, h.ctx.laws, h.ctx.ranges, h.ctx.joints, h.ctx.several,
+                  h.ctx.sets):
+        for key, value in table.items():
+            table[key] = move(value)
 
 
 def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
@@ -671,7 +706,7 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         return
     if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
         kw = {">": {"positive": True}, ">=": {"nonnegative": True}, "<": {"negative": True}}
-        h.ctx.names[lhs.name] = sp.Symbol(lhs.name, **kw[op])
+        _bind(h, sp.Symbol(lhs.name, **kw[op]))
         return
     if op == "==":
         old = lhs
