@@ -60,11 +60,21 @@ def linearise(expr: sp.Basic) -> sp.Basic:
         out = sp.S.Zero
         for term in sp.Add.make_args(body):
             const, dep = term.as_independent(*variables, as_Add=False)
-            out += const * op.func(dep, *op.limits)
+            out += const * (_count(op) if dep == 1 else op.func(dep, *op.limits))
         return out
 
     expr = sp.expand(sp.expand_log(expr))
     return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Integral)), split)
+
+
+def _count(op: sp.Basic) -> sp.Basic:
+    """Sum_{j=lo}^{hi} 1 = hi - lo + 1 where that is proved >= 0 (the range does not run
+    backwards: the sampler's empty sum); else the sum unchanged."""
+    if isinstance(op, sp.Sum) and len(op.limits) == 1:
+        _, lo, hi = op.limits[0]
+        if (hi - lo + 1).is_nonnegative:
+            return hi - lo + 1
+    return op.func(sp.S.One, *op.limits)
 
 
 def _unintegrable(node: sp.Integral) -> bool:

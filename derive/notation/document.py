@@ -92,7 +92,9 @@ class _Header:
                       sets=dict(self.ctx.sets), macros=self.ctx.macros,
                       ranges=dict(self.ctx.ranges), joints=dict(self.ctx.joints),
                       sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several),
-                      moving=dict(self.ctx.moving), givens=dict(self.ctx.givens))
+                      moving=dict(self.ctx.moving), givens=dict(self.ctx.givens),
+                      vectors=set(self.ctx.vectors), dims=dict(self.ctx.dims),
+                      scalar_normals=set(self.ctx.scalar_normals))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -489,10 +491,30 @@ def _words_about(item: str, h: _Header, line: int, col: int) -> bool:
         if not isinstance(v, sp.Symbol):
             raise ParseError("expected a variable before \\in \\mathbb{R}", line, col)
         if m.group(2):
+            if v.name in h.ctx.scalar_normals:  # a density above read it as a number
+                raise ParseError(f"declare {v.name} \\in \\mathbb{{R}}^{m.group(2)} before "
+                                 f"the equations that use it", line, col)
             h.ctx.vectors.add(v.name)
+            h.ctx.dims[v.name] = _dimension(m.group(2), h, line, col)
         h.notes.append(item.strip())
         return True
     return False
+
+
+def _dimension(written: str, h: _Header, line: int, col: int) -> sp.Expr:
+    """J of \\mathbb{R}^J: a positive integer (a declaration to the contrary is an error)."""
+    if written.isdigit():
+        if int(written) < 1:
+            raise ParseError(f"the dimension {written} of R^{written} must be at least 1",
+                             line, col)
+        return sp.Integer(written)
+    got = h.ctx.names.get(written)
+    if any(str(x) == written for x, _ in h.intervals) or got is not None and not (isinstance(got, sp.Symbol) and got.is_integer is not False
+                                and got.is_positive is not False):
+        raise ParseError(f"the dimension {written} of R^{written} must be a positive integer, "
+                         f"but it is declared otherwise", line, col)
+    h.ctx.names[written] = sp.Symbol(written, integer=True, positive=True)
+    return h.ctx.names[written]
 
 
 def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
@@ -842,14 +864,19 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
                first: sp.Expr, steps: list, readings: list, reasons: list) -> ReadChain:
     """One chain of an environment, as a Derivation with each step's line."""
     rules = header.assumptions().rules
-    first = _by_rules(first, rules)
-    steps = [(op, _by_rules(e, rules), ln, c) for op, e, ln, c in steps]
+    start_at = _line_col(text, start)
+    substituted = [_by_rules(first, rules)] + [_by_rules(e, rules) for _, e, _, _ in steps]
+    vector = set().union(*map(_vector_parameters, substituted))
+    first = _vectors(substituted[0], header, *start_at, readings)
+    steps = [(op, _vectors(e, header, ln, c, readings), ln, c)
+             for (op, _, ln, c), e in zip(steps, substituted[1:], strict=True)]
+    _one_way([first] + [e for _, e, _, _ in steps], vector, *start_at)
     for e, ln, c in [(first, *_line_col(text, start)), *((e, ln, c) for _, e, ln, c in steps)]:
         _no_derivative_of_entries(e, header, ln, c)
         hidden_parameter(e, header.ctx, ln, c)
         _no_total_of_a_family(e, header, ln, c)
         _no_free_pair(e, header, ln, c)
-    readings = _per_step(steps, readings)
+    readings = [list(dict.fromkeys(r)) for r in _per_step(steps, readings)]
     reasons = _per_step(steps, reasons)
     exprs = [first]
     by: dict[int, str] = {}  # line -> `% by:` written on that line
@@ -894,6 +921,45 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)
+
+
+def _vectors(e: sp.Basic, h: _Header, line: int, col: int, readings: list) -> sp.Basic:
+    """A vector's normal density N(z; m, diag v) read through its coordinates (see
+    `derive.engine.vectors`), shown; left anywhere else it is an error, never a number."""
+    from derive.engine import vectors
+
+    out = vectors.reduce(e, h.ctx.base)
+    left = vectors.unread(out)
+    if left is not None:
+        raise ParseError(f"{left} is read only under a log and as the weight of an integral "
+                         f"over {left.variable} of c + a sum over j of terms in "
+                         f"{left.variable}_j alone", line, col)
+    note = (line, col, "the vector normal density through its coordinates: its "
+                                    "log a sum over j, its integral against a sum over j a sum "
+                                    "of expectations over z_j ~ N(m_j, v_j) (independent "
+                                    "coordinates)")
+    if out != e and note not in readings:
+        readings.append(note)
+    return out
+
+
+def _vector_parameters(e: sp.Basic) -> set[str]:
+    """The names a vector's normal density gives entries to (mu, sigma of N(z; mu, sigma^2))."""
+    from derive.engine.vectors import DiagonalNormalDensity
+
+    return {a.name for d in e.atoms(DiagonalNormalDensity) for a in d.args[2:]
+            if isinstance(a, sp.Symbol)}
+
+
+def _one_way(exprs: list[sp.Basic], vector: set[str], line: int, col: int) -> None:
+    """Refuse a name read both as a vector (its entries sigma_j, from a vector's normal
+    density) and as a number (sigma) in one chain: two unrelated variables to the engine."""
+    for e in exprs:
+        bare = e.xreplace({x: sp.Dummy() for x in e.atoms(sp.Indexed)})
+        both = sorted(vector & {s.name for s in bare.atoms(sp.Symbol, sp.IndexedBase)})
+        if both:
+            raise ParseError(f"{both[0]} is both a vector (its entries, from a vector's normal "
+                             f"density) and a number in this chain", line, col)
 
 
 def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> None:

@@ -205,6 +205,8 @@ class Context:
     sets: dict[str, sp.Symbol] = field(default_factory=dict)  # finite set name -> its size
     macros: dict[str, Macro] = field(default_factory=dict)  # the file's \newcommand, \def
     vectors: set[str] = field(default_factory=set)  # names written bold (\mathbf{z})
+    dims: dict[str, sp.Expr] = field(default_factory=dict)  # z -> J of z \in \mathbb{R}^J
+    scalar_normals: set[str] = field(default_factory=set)  # z of a scalar N(z; m, v) read
     bound: list[sp.Symbol] = field(default_factory=list)  # variables bound from the start
     joint_orders: dict[str, tuple] = field(default_factory=dict)  # p -> (x, z): p(x, z) first
     ranges: dict[str, sp.Expr] = field(default_factory=dict)  # x -> |X| for x in a finite set
@@ -1070,6 +1072,8 @@ class _Parser:
             if isinstance(sub, tuple) or isinstance(obj, sp.IndexedBase):
                 index = sub[1] if isinstance(sub, tuple) else self.ctx.symbol(sub)
                 return self.ctx.base(name)[index]
+            if name in self.ctx.dims and sub.isdigit():  # z_1 of z \in R^J: its first entry
+                return self.ctx.base(name)[int(sub)]
             return self.ctx.symbol(f"{name}_{sub}")
         return obj
 
@@ -1517,22 +1521,75 @@ class _Parser:
         return next((d for d in self.ctx.distributions.values() if d.base == entry.base), None)
 
     def normal_density(self, t: Token) -> sp.Expr:
-        """N(z; m, v): the normal density exp(-(z - m)^2 / (2 v)) / sqrt(2 pi v), written out."""
+        """N(z; m, v): the normal density exp(-(z - m)^2 / (2 v)) / sqrt(2 pi v), written out;
+        of a vector z \\in R^J with a diagonal covariance, see `vector_normal_density`."""
         def inside() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
             z = self.expr()
             if not self.at(";", "|", r"\mid"):
                 raise self.fail("; or | after the variable of N(z; mean, variance)")
             self.next()
+            if isinstance(z, sp.Symbol) and z.name in self.ctx.dims:
+                return z, *self.vector_normal_args(t)
             return (z, *self.two_args())
 
         z, m, v = self.delimited(inside)
+        if isinstance(z, sp.Symbol) and z.name in self.ctx.dims:
+            return self.vector_normal_density(t, z, m, v)
         if any(str(s) in self.ctx.vectors for s in (z, m, v) if isinstance(s, sp.Symbol)):
             raise ParseError("a normal density of a vector is not read yet (its normaliser "
-                             "depends on the dimension)", t.line, t.column)
+                             "depends on the dimension: declare it, % assume: \\mathbf{z} "
+                             "\\in \\mathbb{R}^J)", t.line, t.column)
+        if isinstance(z, sp.Symbol):
+            self.ctx.scalar_normals.add(z.name)
         out = sp.exp(-(z - m)**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
         z, m, v = shown(z), shown(m), shown(v)
         self.reading(t, f"N({z}; {m}, {v}) as exp(-({z} - {m})²/(2 {v})) / sqrt(2 π {v})")
         return out
+
+    def vector_normal_args(self, t: Token) -> tuple[sp.Expr, sp.Expr]:
+        """The mean and the covariance of N(z; m, C) for a vector z: m a name or 0, C one of
+        I, c I, s^2, s^2 I, \\mathrm{diag}(s^2) (diagonal); the covariance is returned as its
+        scale: the number c, or the name s of diag(s_1^2, ..., s_J^2)."""
+        mean = self.expr()
+        self.expect(",", "',' between the mean and the covariance")
+        at, k = self.peek(), self.k
+        if at.text in WORD_COMMANDS and self.peek(1).text == "{":
+            self.next()
+            if self.raw_text().strip() != "diag":
+                self.k = k
+        if self.k != k:
+            cov = self.delimited(self.expr)
+            if not (isinstance(cov, sp.Pow) and cov.exp == 2 and _named(cov.base)):
+                raise ParseError(f"\\mathrm{{diag}}({shown(cov)}): expected the squares "
+                                 f"diag(s^2) of a vector s", at.line, at.column)
+            return mean, _named(cov.base)
+        cov = self.expr()
+        eye = [f for f in sp.Mul.make_args(cov) if isinstance(f, sp.Symbol) and f.name == "I"]
+        rest = cov / eye[0] if len(eye) == 1 else cov
+        if len(eye) == 1 and rest.is_Number and rest.is_positive:
+            return mean, rest
+        if isinstance(rest, sp.Pow) and rest.exp == 2 and _named(rest.base):
+            return mean, _named(rest.base)
+        raise ParseError(f"the covariance {shown(cov)} of a vector's normal density is not read "
+                         f"as diagonal (read: I, c I, s^2, s^2 I, \\mathrm{{diag}}(s^2)); a full "
+                         f"covariance is not read yet", at.line, at.column)
+
+    def vector_normal_density(self, t: Token, z: sp.Symbol, m: sp.Expr, scale: sp.Expr
+                              ) -> sp.Expr:
+        """N(z; m, diag(s^2)) of z \\in R^J: the product over j of N(z_j; m_j, s_j^2) (shown),
+        kept whole until `derive.engine.vectors.reduce` takes its log or its integral."""
+        from derive.engine.vectors import DiagonalNormalDensity
+
+        if not (m == 0 or _named(m)):
+            raise ParseError(f"the mean {shown(m)} of a vector's normal density: expected a "
+                             f"vector's name or 0", t.line, t.column)
+        dim = self.ctx.dims[z.name]
+        mj = "0" if m == 0 else f"{m}_j"
+        vj = f"{scale}" if scale.is_Number else f"{scale}_j²"
+        self.reading(t, f"N({z}; ...) of {z} ∈ R^{dim} as the product over j = 1..{dim} of "
+                        f"N({z}_j; {mj}, {vj}) (a diagonal covariance)")
+        return DiagonalNormalDensity.make(z, dim, m if m == 0 else _named(m),
+                                          scale if scale.is_Number else scale)
 
     def two_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
@@ -1651,6 +1708,14 @@ def _applied(e: sp.Expr) -> bool:
     log(p(x)) f(x): a function's closing bracket ends an unbraced argument, as in `\\log(x) y`."""
     e = e.base if isinstance(e, sp.Pow) else e
     return isinstance(e, (AppliedUndef, sp.Indexed))
+
+
+def _named(e: sp.Basic) -> sp.Symbol | None:
+    """The plain name of a vector written as a name (mu) or by its entries' base (sigma with
+    sigma_j > 0 declared); None for anything else."""
+    if isinstance(e, sp.IndexedBase):
+        return sp.Symbol(e.name)
+    return sp.Symbol(e.name) if isinstance(e, sp.Symbol) else None
 
 
 def _as_written(tokens: list[Token]) -> str:
