@@ -579,12 +579,15 @@ class _Parser:
         return base
 
     def scalar(self, e: sp.Expr) -> bool:
-        """Is `e` a scalar in this derivation: no name written bold or declared in R^d?"""
+        """Is `e` a scalar in this derivation: the value of a function (f(x), p(x | theta),
+        their gradients, sums of them), with no name written bold or declared in R^d? A bare
+        name or a difference of names, (x - m)^T or A^T A, may stand for vectors and matrices,
+        which are not read: those stay a located error."""
         names = {str(s) for s in e.free_symbols} | {str(getattr(s, "label", s))
                                                    for s in e.atoms(sp.Indexed)}
         names |= {f.func.__name__ for f in e.atoms(AppliedUndef)}
         return isinstance(e, sp.Expr) and not names & self.ctx.vectors and \
-            not e.atoms(sp.MatrixSymbol)
+            not e.atoms(sp.MatrixSymbol) and bool(e.atoms(AppliedUndef, sp.Derivative))
 
     def postfix(self) -> sp.Expr:
         return self.atom()
