@@ -249,3 +249,10 @@ def test_normal_conditions_and_density_laws() -> None:
                                        ("variance v of N(m, v) > 0", "pos", v)]
     assert density_laws(expr) == {q}
     assert normal_conditions(Expectation(z, z, q)) == []
+
+
+def test_diagonal_normal_density_wants_one_point_per_coordinate() -> None:
+    law = DiagNormal((0, 1), (1, 2))
+    for call in (law.pdf, law.log_pdf):
+        with pytest.raises(ValueError):
+            call((z1,))  # two coordinates, one point: never a silently shorter product
