@@ -36,6 +36,7 @@ from derive.engine.sampling import (
     evaluate,
     holds,
     sample_point,
+    with_sizes,
 )
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
@@ -123,6 +124,14 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
             return "linearity and expand_log (no force)"
         linear.append(e)
     linear = list(dict.fromkeys(linear))  # rewrites that change nothing give the same e
+    concrete = with_sizes(diff, ())  # p_0 log p_0 + p_1 log p_1: rules about p(0), p(1) apply
+    if a.intervals or concrete != diff:
+        for rewrite in a.rewrites():
+            e = a.normalise(linearise(on_intervals(rewrite(concrete), a)))
+            if _is_zero(e) or (not e.has(sp.Integral) and _is_zero(sp.cancel(e))):
+                how = ["finite sums written out"] if concrete != diff else []
+                how += ["interval variables as images of positive ones"] if a.intervals else []
+                return f"{', '.join(how)}, then linearity and expand_log (no force)"
     for e in linear:
         # Rational functions (closed forms with denominators): cancel is far cheaper than
         # simplify and does a subset of its work.
@@ -213,6 +222,14 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
             expr, sign = (big, 1) if small == 0 else (small, -1)
             kw = {"positive": True} if fact.rel_op in (">", "<") else {"nonnegative": True}
             e = e.xreplace({expr: sign * sp.Dummy("h", **kw)})
+    return sp.factor(sp.together(on_intervals(e, a)))
+
+
+def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
+    """e with each variable on an open interval written as the image of a positive symbol u
+    ((lo, hi): lo + (hi - lo) u / (1 + u), a bijection from u > 0): e vanishes for every
+    u > 0 exactly when it vanishes on the interval, and 1 - p, p in (0, 1), is 1 / (1 + u),
+    whose sign SymPy sees (so log((1 - p) / (1 - q)) splits without force)."""
     for v, interval in a.intervals:
         u = sp.Dummy("u", positive=True)
         lo, hi = interval.inf, interval.sup
@@ -222,7 +239,7 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
         image = (u - 1 / u if lo.is_infinite and hi.is_infinite else lo + u if hi.is_infinite
                  else hi - u if lo.is_infinite else lo + (hi - lo) * u / (1 + u))
         e = e.xreplace({v: image})
-    return sp.factor(sp.together(e))
+    return e
 
 
 def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> str | None:
@@ -344,6 +361,10 @@ def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
         ok = candidate.is_positive if strict else candidate.is_nonnegative
         if ok:
             return "sign analysis (SymPy assumptions)"
+    if any(v in e.free_symbols for v, _ in a.intervals):
+        image = sp.factor(sp.together(on_intervals(e, a)))  # (1 - l) p_2, l in (0, 1)
+        if image.is_positive if strict else image.is_nonnegative:
+            return "sign analysis, interval variables as images of positive ones"
     free = e.free_symbols
     if len(free) == 1:
         (s,) = free
