@@ -15,7 +15,12 @@ import pytest
 import sympy as sp
 
 from derive.engine.assumptions import Assumptions, Distribution, Rule
-from derive.engine.checks import check_equal, prove_sign
+from derive.engine.checks import (
+    check_equal,
+    factor_out_of_sums,
+    positive_functions,
+    prove_sign,
+)
 from derive.engine.verdict import Verdict
 from derive.notation.document import read_latex
 from derive.notation.reader import ParseError
@@ -239,3 +244,85 @@ def test_finite_sums_are_written_out_only_with_number_limits():
     a = Assumptions(distributions=(d,))
     assert check_equal(sp.Sum(p[x], (x, 0, 1)), p[0] + p[1], a).proved
     assert not check_equal(sp.Sum(p[x], (x, 0, 1)), p[1] + p[2], a).proved
+
+
+# ---------------------------------------------------------------- joint pmf, marginals
+MI = r"""% assume: p(x,y) distribution over (x, y) \in \mathcal{X} \times \mathcal{Y}
+% assume: p(x) = \sum_{y \in \mathcal{Y}} p(x,y)
+% assume: p(y) = \sum_{x \in \mathcal{X}} p(x,y)
+% assume: \mathrm{I}(X,Y) = \sum_{x \in \mathcal{X}} \sum_{y \in \mathcal{Y}} p(x,y) \log \frac{p(x,y)}{p(x)\,p(y)}
+\begin{align*}
+\mathrm{I}(X,Y) &= RIGHT
+\end{align*}
+"""
+MI_RIGHT = (r"\sum_x \sum_y p(x,y) \log p(x,y) - \sum_x p(x) \log p(x) - "
+            r"\sum_y p(y) \log p(y)")
+
+
+def test_mutual_information_through_the_marginals():
+    assert verdict(MI.replace("RIGHT", MI_RIGHT)) is Verdict.PROVED
+
+
+@pytest.mark.parametrize("right", [
+    MI_RIGHT.replace(r"- \sum_y p(y)", r"+ \sum_y p(y)"),  # a sign
+    MI_RIGHT.replace(r"\sum_x p(x) \log p(x)", r"\sum_x p(x) \log p(x) \cdot 2"),
+])
+def test_mutual_information_false_neighbours(right: str):
+    assert verdict(MI.replace("RIGHT", right)) is not Verdict.PROVED
+
+
+def test_mutual_information_needs_the_marginal_rule():
+    header = MI.replace("% assume: p(y) = \\sum_{x \\in \\mathcal{X}} p(x,y)\n", "")
+    assert verdict(header.replace("RIGHT", MI_RIGHT)) is not Verdict.PROVED
+
+
+def test_factors_leave_only_the_sums_they_are_free_of():
+    x, y = sp.symbols("x y", integer=True)
+    m, n = sp.symbols("m n", integer=True, positive=True)
+    f, g = sp.Function("f"), sp.Function("g")
+    double = sp.Sum(f(y) * g(x, y), (y, 1, n), (x, 1, m))
+    assert factor_out_of_sums(double) == sp.Sum(f(y) * sp.Sum(g(x, y), (x, 1, m)), (y, 1, n))
+    triangle = sp.Sum(f(y) * g(x, y), (y, 1, x), (x, 1, m))  # y's range depends on x
+    assert factor_out_of_sums(triangle) == triangle
+
+
+# ---------------------------------------------------------------- Gibbs, q(x) > 0 declared
+GIBBS = r"""% assume: p distribution over x \in I
+% assume: q(x) > 0, \sum_{x \in I} q(x) \le 1
+\begin{align*}
+\sum_{x \in I} p(x) \, \ln \frac{p(x)}{q(x)} &REL RIGHT
+\end{align*}
+"""
+GIBBS_RIGHT = r"\sum_{x \in I} p(x) - \sum_{x \in I} q(x)"
+
+
+def test_gibbs_with_q_positive_declared_for_every_x():
+    """10 CPU s a stage: the fit tries other lemmas first (the corpus file runs at the default)."""
+    text = GIBBS.replace("REL", r"\geq").replace("RIGHT", GIBBS_RIGHT)
+    assert verdict(text, seconds=10.0) is Verdict.PROVED
+
+
+@pytest.mark.parametrize("rel, right", [
+    (r"\leq", GIBBS_RIGHT),  # the wrong direction
+    (">", GIBBS_RIGHT),  # strict: equality at q = p
+    (r"\geq", GIBBS_RIGHT.replace(r"- \sum", r"+ \sum")),  # the slip of the corpus
+])
+def test_gibbs_false_neighbours(rel: str, right: str):
+    assert verdict(GIBBS.replace("REL", rel).replace("RIGHT", right)) is not Verdict.PROVED
+
+
+def test_gibbs_needs_q_positive():
+    text = GIBBS.replace("q(x) > 0, ", "").replace("REL", r"\geq").replace("RIGHT", GIBBS_RIGHT)
+    assert verdict(text) is not Verdict.PROVED
+
+
+def test_a_sign_at_one_point_is_not_a_sign_everywhere():
+    t, t0 = sp.symbols("t t_0", real=True)
+    f = sp.Function("f", real=True)
+    at_one = Assumptions(facts=(sp.Gt(f(t0), 0),))
+    assert positive_functions(sp.log(f(t)), at_one) == sp.log(f(t))
+    assert prove_sign(f(t), at_one, strict=True) is None
+    p = sp.IndexedBase("p", positive=True)
+    everywhere = Assumptions(distributions=(Distribution(p, t.as_dummy(), 2),),
+                             facts=(sp.Gt(f(t), 0),))
+    assert prove_sign(f(t), everywhere, strict=True) is None  # t is not p's index
