@@ -21,10 +21,11 @@ from sympy.core.function import UndefinedFunction
 
 @dataclass(frozen=True)
 class Distribution:
-    """A discrete distribution base[index], index = 1..size.
+    """A discrete distribution base[index], index = start..start + size - 1 (1..size).
 
     positive: every entry > 0 (else >= 0). total: "one" (sums to 1) or "at_most_one"
-    (a sub-distribution, for example q restricted to the support of p).
+    (a sub-distribution, for example q restricted to the support of p). start: the first
+    index, 1 unless the outcomes are written as integers (x in {0, 1}: start 0, size 2).
 
     >>> i = sp.Symbol("i", integer=True); n = sp.Symbol("n", integer=True, positive=True)
     >>> Distribution(sp.IndexedBase("p", positive=True), i, n).describe()
@@ -36,6 +37,7 @@ class Distribution:
     size: sp.Expr | int
     positive: bool = True
     total: str = "one"
+    start: int = 1
 
     def __post_init__(self) -> None:
         if self.total not in ("one", "at_most_one"):
@@ -54,26 +56,34 @@ class Distribution:
             raise ValueError(f"a distribution's size must be a positive integer, not {size}")
         if not isinstance(self.positive, bool):
             raise ValueError(f"positive must be True or False, not {self.positive!r}")
+        if not isinstance(self.start, int) or isinstance(self.start, bool):
+            raise ValueError(f"a distribution's start must be an int, not {self.start!r}")
 
     def entry(self, k: sp.Expr) -> sp.Indexed:
         return self.base[k]
 
+    def limits(self, index: sp.Symbol | None = None) -> tuple[sp.Symbol, sp.Expr, sp.Expr]:
+        """(index, first, last): the range of a sum over every entry."""
+        last = sp.sympify(self.size) if self.start == 1 else self.start + self.size - 1
+        return (self.index if index is None else index, sp.Integer(self.start), last)
+
     def sum(self) -> sp.Sum:
         """The sum of the entries, as the normalisation rule sees it."""
-        return sp.Sum(self.base[self.index], (self.index, 1, self.size))
+        return sp.Sum(self.base[self.index], self.limits())
 
     def is_total_sum(self, expr: sp.Basic) -> bool:
-        """True for Sum(base[j], (j, 1, size)) with any name j for the index."""
+        """True for Sum(base[j], (j, start, last)) with any name j for the index."""
         if not isinstance(expr, sp.Sum) or len(expr.limits) != 1:
             return False
         j, lo, hi = expr.limits[0]
-        return expr.function == self.base[j] and lo == 1 and hi == self.size
+        return expr.function == self.base[j] and (lo, hi) == self.limits()[1:]
 
     def describe(self) -> str:
         name, i = self.base.name, self.index
         sign = ">" if self.positive else ">="
         total = "= 1" if self.total == "one" else "<= 1"
-        return f"{name}_{i} {sign} 0 for {i} = 1..{self.size}, sum_{i} {name}_{i} {total}"
+        last = self.limits()[2]
+        return f"{name}_{i} {sign} 0 for {i} = {self.start}..{last}, sum_{i} {name}_{i} {total}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,17 @@ class Rule:
     text: str = ""
 
     def apply(self, expr: sp.Basic) -> sp.Basic:
-        return expr.replace(self.old, self.new)
+        """Every match replaced; the base of an entry a_i is not a match: in
+        `a = sum_i a_i` the a on the left is not the a of the entries a_i."""
+        entries = expr.atoms(sp.Indexed)
+        if not entries or self.old.atoms(sp.Indexed):  # a rule about entries: p_k = c q_k
+            return expr.replace(self.old, self.new)
+        names = {e.base: sp.IndexedBase(sp.Dummy(e.base.name)) for e in entries}
+        hidden = expr.xreplace({e: names[e.base][e.indices] for e in entries})
+        back = {v: k for k, v in names.items()}
+        return hidden.replace(self.old, self.new).replace(
+            lambda e: isinstance(e, sp.Indexed) and e.base in back,
+            lambda e: back[e.base][e.indices])
 
     def describe(self) -> str:
         return self.text or f"{self.old} = {self.new}"

@@ -37,6 +37,7 @@ from derive.engine.sampling import (
     evaluate,
     holds,
     sample_point,
+    with_sizes,
 )
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
@@ -134,6 +135,20 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
             return "linearity and expand_log (no force)"
         linear.append(e)
     linear = list(dict.fromkeys(linear))  # rewrites that change nothing give the same e
+    concrete = with_sizes(diff, ())  # p_0 log p_0 + p_1 log p_1: rules about p(0), p(1) apply
+    signed = positive_functions(concrete, a)
+    if a.intervals or concrete != diff or signed != concrete or diff.has(sp.Sum):
+        for rewrite in a.rewrites():
+            e = on_intervals(positive_functions(rewrite(concrete), a), a)
+            e = a.normalise(linearise(e))
+            for e in (e, a.normalise(linearise(factor_out_of_sums(e)))):
+                if _is_zero(e) or (not e.has(sp.Integral) and _is_zero(sp.cancel(e))):
+                    how = ["finite sums written out"] if concrete != diff else []
+                    how += ["interval variables as images of positive ones"] if a.intervals \
+                        else []
+                    how += ["q > 0 declared for every argument"] if signed != concrete else []
+                    how += ["factors taken out of the sums over variables they are free of"]
+                    return f"{', '.join(how)}, then linearity and expand_log (no force)"
     for e in linear:
         # Rational functions (closed forms with denominators): cancel is far cheaper than
         # simplify and does a subset of its work.
@@ -242,6 +257,55 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
             expr, sign = (big, 1) if small == 0 else (small, -1)
             kw = {"positive": True} if fact.rel_op in (">", "<") else {"nonnegative": True}
             e = e.xreplace({expr: sign * sp.Dummy("h", **kw)})
+    return sp.factor(sp.together(on_intervals(e, a)))
+
+
+def positive_functions(e: sp.Basic, a: Assumptions) -> sp.Basic:
+    """e with each function q declared positive (`q(x) > 0`, x the variable of a declared
+    distribution or density: for every x) replaced by a function that SymPy knows positive:
+    an identity of every positive q holds for this one, and log(p / q) = log p - log q then
+    splits without force. (f(x_0) > 0 at one point x_0 is not such a declaration.)"""
+    every = {d.index for d in a.distributions} | {d.variable for d in a.densities}
+    for fact in a.facts:
+        f = fact.lhs if fact.rel_op == ">" and fact.rhs == 0 else \
+            fact.rhs if fact.rel_op == "<" and fact.lhs == 0 else None
+        if isinstance(f, AppliedUndef) and f.args and set(f.args) <= every and \
+                len(set(f.args)) == len(f.args):
+            positive = sp.Function(f.func.__name__, positive=True)
+            e = e.replace(lambda g, f=f: isinstance(g, f.func), lambda g, q=positive: q(*g.args))
+    return e
+
+
+def factor_out_of_sums(expr: sp.Basic) -> sp.Basic:
+    """Each multiple sum over a rectangle (no range depends on another of its variables), a
+    factor free of one variable taken out of the sum over it:
+    sum_x sum_y log p(y) p(x, y) = sum_y log p(y) sum_x p(x, y) (finite sums: always valid)."""
+
+    def pull(s: sp.Sum) -> sp.Basic:
+        variables = [lim[0] for lim in s.limits]
+        if len(variables) < 2 or any(lim[1].has(*variables) or lim[2].has(*variables)
+                                     for lim in s.limits):
+            return s
+        return sp.Add(*(_pulled(term, s.limits)
+                        for term in sp.Add.make_args(sp.expand(s.function, log=False))))
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
+
+
+def _pulled(term: sp.Expr, limits: tuple) -> sp.Expr:
+    for k, (v, *_) in enumerate(limits):
+        outer, inner = term.as_independent(v, as_Add=False)
+        rest = limits[:k] + limits[k + 1:]
+        if outer != 1 and outer.free_symbols & {lim[0] for lim in rest}:
+            return sp.Sum(outer * sp.Sum(inner, limits[k]), *rest)
+    return sp.Sum(term, *limits)
+
+
+def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
+    """e with each variable on an open interval written as the image of a positive symbol u
+    ((lo, hi): lo + (hi - lo) u / (1 + u), a bijection from u > 0): e vanishes for every
+    u > 0 exactly when it vanishes on the interval, and 1 - p, p in (0, 1), is 1 / (1 + u),
+    whose sign SymPy sees (so log((1 - p) / (1 - q)) splits without force)."""
     for v, interval in a.intervals:
         u = sp.Dummy("u", positive=True)
         lo, hi = interval.inf, interval.sup
@@ -251,7 +315,7 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
         image = (u - 1 / u if lo.is_infinite and hi.is_infinite else lo + u if hi.is_infinite
                  else hi - u if lo.is_infinite else lo + (hi - lo) * u / (1 + u))
         e = e.xreplace({v: image})
-    return sp.factor(sp.together(e))
+    return e
 
 
 def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> str | None:
@@ -373,6 +437,9 @@ def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
         ok = candidate.is_positive if strict else candidate.is_nonnegative
         if ok:
             return "sign analysis (SymPy assumptions)"
+    image = sp.factor(sp.together(on_intervals(positive_functions(e, a), a)))
+    if image != e and (image.is_positive if strict else image.is_nonnegative):
+        return "sign analysis after the declared signs (intervals, q(x) > 0 for every x)"
     free = e.free_symbols
     if len(free) == 1:
         (s,) = free

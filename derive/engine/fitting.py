@@ -28,6 +28,7 @@ from derive.engine.expectation import Expectation, linearity
 from derive.engine.inequalities import (
     add,
     log_sum,
+    log_sum_terms,
     reverse,
     scale,
     sum_both,
@@ -44,10 +45,13 @@ def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
     """Lemma instances shaped like `lhs op rhs` (op an inequality), to be checked in turn."""
     small, big = (lhs, rhs) if op in ("<=", "<") else (rhs, lhs)
     orient = (lambda u: u) if op in ("<=", "<") else reverse
+    common = _common_sum(small, big)
+    terms = _log_terms(common[1]) if common is not None else None
+    if terms is not None:  # sum_x a log a/b <= sum_x (a_1 log a_1/b_1 + ...): the most direct
+        yield orient(sum_both(log_sum_terms(terms), sp.S.One, common[2]))
     for instance in _instances(small, big):
         for use in _fits(instance, small, big):
             yield orient(use)
-    common = _common_sum(small, big)
     if common is not None:
         f, g, index = common
         for instance in _instances(f, g):
@@ -68,6 +72,9 @@ def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
         pair = _log_ratio(s)
         if pair is not None and len(s.limits) == 1:
             yield log_sum(*pair, tuple(s.limits[0]))
+    terms = _log_terms(sp.sympify(big))
+    if terms is not None:
+        yield log_sum_terms(terms)
     arguments = {lg.args[0] for p in pieces + unfolded for lg in p.atoms(sp.log)}
     for x in sorted(arguments, key=sp.default_sort_key):
         for point in (x, sp.cancel(1 / x)):
@@ -94,12 +101,32 @@ def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
 
 
 def _log_ratio(s: sp.Sum) -> tuple[sp.Expr, sp.Expr] | None:
-    """(a, b) when the sum's body is a log(a / b)."""
+    """(a, b) when the sum's body is a log(a / b), or c a log(a / b) with c free of the index
+    (b_i / b * a_i / b_i * log(a_i / b_i) under a sum: the log-sum inequality, scaled)."""
+    index = {lim[0] for lim in s.limits}
     for lg in s.function.atoms(sp.log):
         a, b = sp.fraction(sp.together(lg.args[0]))
-        if sp.simplify(s.function - a * lg) == 0 and b != 1:
+        if b == 1:
+            continue
+        if sp.simplify(s.function - a * lg) == 0:
+            return a, b
+        c = sp.cancel(s.function / (a * lg))
+        if not c.free_symbols & index and not c.has(sp.log):
             return a, b
     return None
+
+
+def _log_terms(big: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]] | None:
+    """[(a_k, b_k)] when big is a sum of n >= 2 terms a_k log(r_k), b_k = a_k / r_k (the
+    right side of a log-sum inequality written out: l p log(l p / (l q)) + ...)."""
+    weights: dict[sp.log, sp.Expr] = {}
+    for term in sp.Add.make_args(_sums_apart(big)):  # (1 - l) p log r was expanded: regroup
+        a, lg = term.as_independent(sp.log, as_Add=False)
+        if not isinstance(lg, sp.log) or a.has(sp.log, sp.Sum):
+            return None
+        weights[lg] = weights.get(lg, sp.S.Zero) + a
+    pairs = [(sp.factor(a), sp.factor(sp.cancel(a / lg.args[0]))) for lg, a in weights.items()]
+    return pairs if len(pairs) >= 2 and all(a != 0 for a, _ in pairs) else None
 
 
 def _fits(instance: LemmaUse, small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:

@@ -318,6 +318,20 @@ def log_sum(a: sp.Expr, b: sp.Expr, index: tuple) -> Use:
                 sp.Sum(a * sp.log(a / b), index), obligations)
 
 
+def log_sum_terms(pairs: list[tuple[sp.Expr, sp.Expr]]) -> Use:
+    """(a_1 + ... + a_n) log((a_1 + ... + a_n) / (b_1 + ... + b_n)) <= sum_k a_k log(a_k / b_k)
+    for a_k > 0 and b_k > 0: the log-sum inequality with its n terms written out (the
+    convexity of KL applies it at each x with n = 2). a_k > 0, not >= 0: no 0 log 0 to read.
+    """
+    total_a, total_b = sp.Add(*(a for a, _ in pairs)), sp.Add(*(b for _, b in pairs))
+    obligations = tuple(ob for k, (a, b) in enumerate(pairs, 1)
+                        for ob in (Obligation(f"a_{k} = {a} > 0", "pos", a),
+                                   Obligation(f"b_{k} = {b} > 0", "pos", b)))
+    return _use(LOG_SUM, total_a * sp.log(total_a / total_b), "<=",
+                sp.Add(*(a * sp.log(a / b) for a, b in pairs)), obligations,
+                detail=f"n = {len(pairs)} terms")
+
+
 def log_inverse_ge_one_minus(x: sp.Expr) -> Use:
     """log(1/x) >= 1 - x for x > 0: log t <= t - 1 negated."""
     return negate(log_le_sub_one(sp.S.One, x))

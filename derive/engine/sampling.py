@@ -320,7 +320,7 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
         if d.total == "at_most_one":
             w = w * rng.uniform(0.05, 1.0)
         for k in range(n):
-            values[d.base[k + 1]] = float(w[k])
+            values[d.base[k + d.start]] = float(w[k])
     dens = {f.function: (float(rng.integers(-20, 21)) / 10, float(rng.integers(5, 21)) / 10)
             for f in a.densities if not _defined(f.function, a)}
     point = Point(sizes, values, dens)
@@ -414,7 +414,7 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
         return why
     for d in a.distributions:
         n = int(sp.sympify(d.size).subs(point.sizes))
-        entries = [point.values.get(d.base[k + 1]) for k in range(n)]
+        entries = [point.values.get(d.base[k + d.start]) for k in range(n)]
         if any(w is None for w in entries):
             return f"{d.base} has no value for every entry"
         if any(w < 0 or (d.positive and w == 0) for w in entries):
@@ -422,7 +422,7 @@ def admissible(point: Point, a: Assumptions, digits: int = 2 * PRECISION) -> str
         total = mpmath.fsum([mpmath.mpf(w) for w in entries])
         if (d.total == "one" and abs(total - 1) > ADMISSIBLE_TOL) or total > 1 + ADMISSIBLE_TOL:
             return d.describe()
-        for key, v in point.values.items():  # p[x] is the entry at x, which is in 1..n
+        for key, v in point.values.items():  # p[x] is the entry at x, in start..
             entry = _entry_at(key, point) if getattr(key, "base", None) == d.base else None
             if entry is not None and (entry not in point.values or
                                       not close(point.values[entry], v, ADMISSIBLE_TOL)):

@@ -525,10 +525,26 @@ def _finite_set(item: str, h: _Header, line: int, col: int) -> bool:
         return False
     i = sp.Symbol(m.group(2).lstrip("\\"), integer=True)
     h.ctx.names[i.name] = i
-    size = finite_set_size(m.group(3).strip(), h.ctx)
+    size, start = _outcomes(m.group(3).strip(), h, line, col)
     for n in (_name(n) for n in m.group(1).split(",")):
-        _distribution(h, n, i, size, positive=True, total="one")
+        _distribution(h, n, i, size, positive=True, total="one", start=start)
     return True
+
+
+def _outcomes(written: str, h: _Header, line: int, col: int) -> tuple[sp.Expr, int]:
+    """The size and first index of a finite set: \\mathcal{X} has |X| outcomes 1..|X|;
+    \\{0, 1\\} (consecutive integers, written out) is the outcomes 0 and 1 themselves, so
+    p(0) and p(1) are its two entries."""
+    listed = re.fullmatch(r"\\\{(.*)\\\}", written)
+    if not listed:
+        return finite_set_size(written, h.ctx), 1
+    values = [v.strip() for v in listed.group(1).split(",")]
+    if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
+            sorted(map(int, values)) != list(range(min(map(int, values)),
+                                                  max(map(int, values)) + 1)):
+        raise ParseError("expected a set of consecutive integers such as \\{0, 1\\} (another "
+                         "set of outcomes is not read yet)", line, col)
+    return sp.Integer(len(values)), min(map(int, values))
 
 
 _HEAD = re.compile(rf"\s*({_NAME})\s*\(\s*(\w+)\s*(?:(?:\||\\mid|\\vert)\s*({_NAMES}))?\s*\)\s*")
@@ -637,11 +653,11 @@ def _latent(h: _Header) -> list[sp.Symbol]:
 
 
 def _distribution(h: _Header, name: str, i: sp.Symbol, size: sp.Expr, *, positive: bool,
-                  total: str) -> None:
+                  total: str, start: int = 1) -> None:
     base = sp.IndexedBase(name, positive=True) if positive else \
         sp.IndexedBase(name, nonnegative=True)
     h.ctx.names[name] = base
-    d = Distribution(base, i, size, positive=positive, total=total)
+    d = Distribution(base, i, size, positive=positive, total=total, start=start)
     h.ctx.distributions[name] = d
     h.distributions[name] = d
 
@@ -732,7 +748,7 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         return
     if op == "==":
         old = lhs
-        if isinstance(lhs, sp.Indexed):
+        if isinstance(lhs, sp.Indexed) and lhs.indices[0].is_Symbol:  # p_k = c q_k, every k
             k = sp.Wild("k")
             old, rhs = lhs.base[k], rhs.xreplace({lhs.indices[0]: k})
         elif isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \

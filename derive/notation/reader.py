@@ -83,6 +83,7 @@ OPEN = {"(": ")", "[": "]", "{": "}", r"\{": r"\}", r"\lvert": r"\rvert", r"\lan
 INDEX_NAMES, SIZE_NAMES = set("ijkl"), set("nNMK")
 MAX_EXPONENT = 1000
 FUNCTION_LETTERS = set("fghpqrPQ")  # f(x) is an application, c(x) a product
+SPACES = {r"\,", r"\;", r"\:", "\\ ", r"\quad", r"\qquad"}  # p \, (x): no application
 
 
 class ParseError(ValueError):
@@ -926,6 +927,11 @@ class _Parser:
         if not self.open_paren() or self.open_paren() == "]" or self.peek().text == r"\left" \
                 and self.peek(1).text != "(":
             return False
+        if self.toks[self.k].text in SPACES and not self.ctx.is_function(full):
+            # p_1 \, (1 - p_2): a space before the parenthesis, a product (no f \, (x))
+            self.reading(self.peek(), f"{full} \\, (...) as a product (a space before the "
+                                      f"parenthesis)")
+            return False
         # f(x) as a student writes it; SymPy prints a product g \left(x\right) with \left,
         # and `derive latex` a density p_x|z(z) as p\left(x \mid z\right)
         if self.ctx.is_function(full) or (word in FUNCTION_LETTERS and self.at("(")):
@@ -1253,7 +1259,7 @@ class _Parser:
         """\\sum_i without limits: the range of a distribution indexed by i, else 1..n."""
         for d in self.ctx.distributions.values():
             if d.index == var:
-                return sp.S.One, sp.sympify(d.size)
+                return d.limits()[1:]
         if var.name in self.ctx.ranges:  # x of (x, y) in X x Y
             return sp.S.One, self.ctx.ranges[var.name]
         return sp.S.One, self.ctx.symbol("n")  # the documented default: i = 1..n
@@ -1360,9 +1366,10 @@ class _Parser:
         if isinstance(law, sp.Indexed):  # z ~ Q, a distribution over a finite set
             d = self.pmf(law)
             self.ctx.sum_laws.add(law.base.name)
-            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = 1..{d.size} "
-                            f"of {shown(law)} (...)")
-            return sp.Sum(law * body, (z, 1, d.size))
+            _, first, last = d.limits()
+            self.reading(t, f"E[...] over {z} ~ {shown(law)} as the sum over {z} = "
+                            f"{first}..{last} of {shown(law)} (...)")
+            return sp.Sum(law * body, d.limits(z))
         from derive.engine.expectation import Expectation
 
         try:
@@ -1668,7 +1675,7 @@ class _Parser:
             name = p.name if not isinstance(p, UndefinedFunction) else p.__name__
             if name in self.ctx.distributions:
                 d = self.ctx.distributions[name]
-                return d.base[d.index], (d.index, 1, d.size)
+                return d.base[d.index], d.limits()
             f = self.ctx.densities.get(name) or self.ctx.shorthand.get(name)
             if f is not None:
                 return f.function(f.variable), (f.variable, -sp.oo, sp.oo)
@@ -1676,7 +1683,7 @@ class _Parser:
             name = p.base.name
             if name in self.ctx.distributions:
                 d = self.ctx.distributions[name]
-                return p, (p.indices[0], 1, d.size)
+                return p, d.limits(p.indices[0])
         if isinstance(p, AppliedUndef) and len(p.args) == 1 and isinstance(p.args[0], sp.Symbol):
             return p, (p.args[0], -sp.oo, sp.oo)
         if isinstance(p, sp.Expr) and not p.atoms(sp.Indexed):  # a mixture l p_1 + (1-l) p_2
@@ -1687,7 +1694,7 @@ class _Parser:
             indices = {ix for e in p.atoms(sp.Indexed) for ix in e.indices}
             for d in self.ctx.distributions.values():
                 if indices == {d.index}:
-                    return p, (d.index, 1, d.size)
+                    return p, d.limits()
         raise ParseError(f"{p} is not a declared distribution or density (declare it: "
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
 
