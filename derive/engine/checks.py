@@ -27,6 +27,7 @@ from derive.engine import gaussian_integral
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
 from derive.engine.domain import conditions, describe, unproved_existence
+from derive.engine.expectation import Expectation
 from derive.engine.sampling import (
     PRECISION,
     Point,
@@ -133,6 +134,9 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         e = a.normalise(linearise(e))
         if _is_zero(e):
             return "linearity and expand_log (no force)"
+        if _is_zero(_positive_parts(e, a)):
+            return ("linearity and expand_log (no force), declared positive values and "
+                    "integrals of positive functions taken as positive")
         linear.append(e)
     linear = list(dict.fromkeys(linear))  # rewrites that change nothing give the same e
     concrete = with_sizes(diff, ())  # p_0 log p_0 + p_1 log p_1: rules about p(0), p(1) apply
@@ -149,6 +153,10 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
                     how += ["q > 0 declared for every argument"] if signed != concrete else []
                     how += ["factors taken out of the sums over variables they are free of"]
                     return f"{', '.join(how)}, then linearity and expand_log (no force)"
+    if diff.has(sp.Subs):
+        changed, how = _changed_variables(diff, a)
+        if how and _is_zero(changed):
+            return f"a change of variables {how} in an integral over the real line"
     for e in linear:
         # Rational functions (closed forms with denominators): cancel is far cheaper than
         # simplify and does a subset of its work.
@@ -186,6 +194,90 @@ def _gaussian_zero(e: sp.Basic, a: Assumptions) -> str | None:
     if _is_zero(done) or (not done.has(sp.Integral) and _is_zero(sp.cancel(done))):
         return "Gaussian integrals in closed form (a > 0), then linearity and expand_log"
     return None
+def _positive_parts(e: sp.Basic, a: Assumptions) -> sp.Basic:
+    """e with what is positive made visible to expand_log, or e itself if nothing is.
+
+    A function value declared positive (`p(x, z) > 0`: for every x, z) becomes a value of a
+    positive function; then each integral of a positive function over an ordered range, not
+    naming a variable bound around it, becomes a positive symbol: log(1/I) + log(I) = 0 for
+    the evidence I = integral p(x, z) dz. I > 0 needs the integral to exist, which for an
+    integral of abstract densities is the step's own statement (docs/engine.md, "Where an
+    expression has a value"); for any other the callers' `unproved_existence` still asks.
+    """
+    if not e.has(sp.log, sp.Integral):
+        return e
+    out = _declared_positive(e, a)
+    names: dict[sp.Integral, sp.Dummy] = {}
+
+    def integral(node: sp.Integral) -> sp.Basic:
+        ordered = all(len(lim) == 3 and (lim[2] - lim[1]).is_extended_positive
+                      for lim in node.limits)
+        if not (ordered and node.function.is_positive):
+            return node
+        return names.setdefault(node, sp.Dummy("I", positive=True))
+
+    bound = _bound(out)  # an integral naming a variable bound around it is a function of it
+    out = out.replace(lambda n: isinstance(n, sp.Integral) and not n.free_symbols & bound,
+                      integral)
+    return e if out == e else a.normalise(linearise(out))
+
+
+def _changed_variables(e: sp.Basic, a: Assumptions) -> tuple[sp.Basic, str]:
+    """e with each integral over the real line in z written in eps, where e evaluates
+    something at z = a + b eps (`(...)|_{z = g(eps)}`, a Subs) and b > 0 is proved: the
+    integral of f(z) dz is the integral of f(a + b eps) b d eps. The substitutions are then
+    made and the integrals in eps taken as one (each exists: explicit integrals are checked
+    by the callers, abstract ones trusted), its integrand simplified. Returns the result and
+    the substitutions made ("z = mu + sigma*eps, sigma > 0"), or (e, "") if none is.
+    """
+    changes = {}
+    bound = _bound(e)
+    for outer in sorted(e.atoms(sp.Integral), key=sp.default_sort_key):
+        if len(outer.limits) != 1 or tuple(outer.limits[0][1:]) != (-sp.oo, sp.oo):
+            continue
+        eps = outer.limits[0][0]  # the variable of the integral the Subs is inside
+        for node in sorted(outer.function.atoms(sp.Subs), key=sp.default_sort_key):
+            for z, point in zip(node.variables, node.point, strict=True):
+                b = sp.diff(point, eps)
+                # a + b eps with a, b free of eps, of z and of every other bound variable
+                if z in changes or not point.has(eps) or b.has(eps) or \
+                        (point.free_symbols - {eps}) & (bound | {z}):
+                    continue
+                if _by_hypothesis(b, ">", 0, a) or prove_sign(b, a, strict=True) is not None:
+                    changes[z] = (eps, point - b * eps, b)
+
+    def change(node: sp.Integral) -> sp.Basic:
+        if len(node.limits) != 1 or tuple(node.limits[0][1:]) != (-sp.oo, sp.oo):
+            return node
+        z = node.limits[0][0]
+        if z not in changes or changes[z][0] in node.free_symbols:
+            return node
+        eps, shift, b = changes[z]
+        made.append(f"{z} = {shift + b * eps}, {b} > 0")
+        return sp.Integral(b * node.function.xreplace({z: shift + b * eps}),
+                           (eps, -sp.oo, sp.oo))
+
+    made: list[str] = []
+    if not changes:
+        return e, ""
+    out = e.replace(lambda n: isinstance(n, sp.Integral), change)
+    out = out.replace(lambda n: isinstance(n, sp.Subs), lambda n: n.doit())
+    if out == e or not made:
+        return e, ""
+    together, rest = {}, sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(out)):
+        c, node = term.as_independent(sp.Integral, as_Add=False)
+        if isinstance(node, sp.Integral) and len(node.limits) == 1 and \
+                tuple(node.limits[0][1:]) == (-sp.oo, sp.oo) and \
+                not c.has(node.limits[0][0]):
+            v = node.limits[0][0]
+            together[v] = together.get(v, sp.S.Zero) + c * node.function
+        else:
+            rest += term
+    for v, body in together.items():
+        body = sp.expand(sp.expand_log(body))
+        rest += 0 if body == 0 else sp.Integral(simplify(body), (v, -sp.oo, sp.oo))
+    return rest, "; ".join(dict.fromkeys(made))
 
 
 def _may_run_backwards(expr: sp.Basic, a: Assumptions) -> bool:
@@ -257,6 +349,8 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
             expr, sign = (big, 1) if small == 0 else (small, -1)
             kw = {"positive": True} if fact.rel_op in (">", "<") else {"nonnegative": True}
             e = e.xreplace({expr: sign * sp.Dummy("h", **kw)})
+    # Again: an integrand declared positive (p(x, z) > 0, for every z) is now seen to be.
+    e = e.replace(lambda n: isinstance(n, sp.Integral), integral_sign)
     return sp.factor(sp.together(on_intervals(e, a)))
 
 
@@ -410,6 +504,27 @@ def check_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, *,
                        (note,) if note else ())
 
 
+def prove_equal(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, *,
+                seconds: float = DEFAULT_SECONDS) -> str | None:
+    """The method proving lhs = rhs symbolically on the whole declared domain, or None.
+
+    `check_equal` without its numeric fallback: for a caller that only wants a proof (a
+    restatement compared with a chain above it), where sampling would cost time for nothing.
+    """
+    try:
+        with time_limit(seconds):
+            lhs, rhs = unfold(sp.sympify(lhs)), unfold(sp.sympify(rhs))
+            method = symbolic_zero(lhs - rhs, a)
+            if not method:
+                return None
+            split = [linearise(lhs - rhs)] if (lhs - rhs).has(sp.Integral, sp.Sum) else []
+            return None if _not_proved_because([lhs, rhs, *split], a, method) else method
+    except OutOfTime:
+        return None
+    except Exception:  # noqa: BLE001  (a crash inside SymPy proves nothing)
+        return None
+
+
 def _by_hypothesis(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> bool:
     """Is `lhs op rhs` (or a stronger form) literally one of the declared hypotheses?"""
     weaker = {"<=": ("<=", "<"), "<": ("<",), ">=": (">=", ">"), ">": (">",)}[op]
@@ -421,19 +536,63 @@ def _by_hypothesis(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions) -> boo
     return False
 
 
-def _sign_candidates(e: sp.Basic) -> Iterator[sp.Basic]:
+def _sign_candidates(e: sp.Basic, a: Assumptions) -> Iterator[sp.Basic]:
     """e, then simplified, then factored: each only if the one before did not settle it
-    (simplified once)."""
+    (simplified once); last, e with its integrals of one-signed functions as signed symbols."""
     yield e
     simple = simplify(e)
     yield simple
     yield sp.factor(simple)
+    signed = _signed_integrals(_declared_positive(e, a))
+    if signed != e:
+        yield signed
+
+
+def _signed_integrals(e: sp.Basic) -> sp.Basic:
+    """e with each integral that exists, of a positive (nonnegative) function over an
+    ordered range, as a positive (nonnegative) symbol: p(z) q(z) / int p(w) q(w) dw > 0.
+
+    An integral of abstract densities is taken to exist (docs/engine.md, "Where an
+    expression has a value"); any other must be proved to (`unproved_existence`).
+    """
+    def signed(node: sp.Integral) -> sp.Basic:
+        ordered = all(len(lim) == 3 and (lim[2] - lim[1]).is_extended_positive
+                      for lim in node.limits)
+        if not ordered or unproved_existence(node):
+            return node
+        if node.function.is_positive:
+            return sp.Dummy("I", positive=True)
+        if node.function.is_nonnegative:
+            return sp.Dummy("I", nonnegative=True)
+        return node
+
+    bound = _bound(e)  # an integral naming a variable bound around it is a function of it
+    return e.replace(lambda n: isinstance(n, sp.Integral) and not n.free_symbols & bound,
+                     signed)
+
+
+def _declared_positive(e: sp.Basic, a: Assumptions) -> sp.Basic:
+    """e with each function value declared positive (`p(x, z) > 0`, for every x and z) a
+    value of a positive function, which SymPy's assumptions then see."""
+    for fact in a.facts:
+        f = fact.lhs
+        if isinstance(fact, sp.Gt) and fact.rhs == 0 and isinstance(f, AppliedUndef) and \
+                all(isinstance(x, sp.Symbol) for x in f.args):
+            positive = sp.Function(f"{f.func.__name__}_positive", positive=True)
+            e = e.xreplace({f: positive(*f.args)})
+    return e
+
+
+def _bound(e: sp.Basic) -> set[sp.Symbol]:
+    """The variables some integral, sum or expectation in e binds."""
+    return ({v for n in e.atoms(sp.Integral, sp.Sum) for v in n.variables}
+            | {v for n in e.atoms(Expectation) for v in n.variables})
 
 
 def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
     """Prove expr >= 0 (or > 0): SymPy's assumptions, or solveset on a declared interval."""
     e = a.normalise(unfold(sp.sympify(expr)))
-    for candidate in _sign_candidates(e):
+    for candidate in _sign_candidates(e, a):
         ok = candidate.is_positive if strict else candidate.is_nonnegative
         if ok:
             return "sign analysis (SymPy assumptions)"

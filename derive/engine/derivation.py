@@ -28,6 +28,7 @@ from derive.engine.checks import (
     _by_hypothesis,
     check_equal,
     check_relation,
+    prove_equal,
     prove_sign,
     search_counterexample,
 )
@@ -157,11 +158,17 @@ class Derivation:
     steps: tuple[Step, ...]
     assumptions: Assumptions = field(default_factory=Assumptions)
     seconds: float = DEFAULT_SECONDS
+    # Chains above this one in the same block (a restatement row starts a chain of its own):
+    # a step may be proved as a relation they proved (see `_restated`).
+    follows: tuple[Derivation, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.steps:
             raise ValueError("a derivation needs at least one step")
         object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "follows", tuple(self.follows))
+        if not all(isinstance(d, Derivation) for d in self.follows):
+            raise ValueError("follows must be a tuple of Derivations (the chains above)")
         if not isinstance(self.title, str):
             raise ValueError(f"a derivation's title must be text, not {type(self.title).__name__}")
         for k, step in enumerate(self.steps, start=1):
@@ -203,9 +210,14 @@ class Derivation:
         """
         return check_all([self], seed=seed, workers=workers)[0]
 
-    def _tasks(self, seed: int) -> list[Callable[[], Outcome]]:
-        """One task per step, then the conclusion's: each a function of the chain alone."""
+    def _tasks(self, seed: int, above: tuple[DerivationResult, ...] = ()
+               ) -> list[Callable[[], Outcome]]:
+        """One task per step, then the conclusion's: each a function of the chain and of the
+        results of the chains it follows (`above`)."""
         explicit, note = explicit_dependence(self)
+        relations = [] if note else _proved_relations(
+            [r for r in above if r.derivation.assumptions == self.assumptions
+             and not explicit_dependence(r.derivation)[1]])
         a = self.assumptions
         if note:  # the declared facts and rules speak of the same mu(theta)
             a = a.with_(facts=[type(f)(explicit(f.lhs), explicit(f.rhs), evaluate=False)
@@ -214,7 +226,8 @@ class Derivation:
 
         def step_task(k: int, lhs: sp.Expr, step: Step) -> Outcome:
             rng = np.random.default_rng([seed, k])
-            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a)
+            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a,
+                                       relations)
             if note:
                 outcome = Outcome(outcome.verdict, outcome.method, outcome.counterexample,
                                   outcome.notes + (note,))
@@ -233,11 +246,12 @@ class Derivation:
         return DerivationResult(self, steps, outcomes[-1])
 
     def _check_step(self, lhs: sp.Expr, step: Step, rng: np.random.Generator,
-                    declared: Assumptions) -> Outcome:
+                    declared: Assumptions, relations: list | None = None) -> Outcome:
         """The step under its laws' conditions: proved only if the declarations give them."""
         proved, missing, facts = law_conditions([lhs, step.expr], declared)
         a = declared.with_(facts=declared.facts + facts) if facts else declared
-        outcome = self._check_relation(lhs, step, rng, a)
+        outcome = (relations and _restated(lhs, step.op, step.expr, relations, a, self.seconds)
+                   or self._check_relation(lhs, step, rng, a))
         if missing:
             why = "the laws need " + "; ".join(missing) + ", which the declarations do not give"
             if outcome.proved:
@@ -256,7 +270,7 @@ class Derivation:
         if isinstance(step.by, LemmaUse):
             outcome = step.by.check(lhs, step.op, rhs, a, seconds=self.seconds)
             if outcome.proved:
-                return outcome
+                return _conventions_shown(outcome)
             # The lemma does not apply: the step stands or falls on its own.
             if step.op == "=":
                 found = check_equal(lhs, rhs, a, seconds=self.seconds, rng=rng)
@@ -310,8 +324,9 @@ def _fitted_lemma(lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions,
             for use in fitting_uses(lhs, op, rhs):
                 out = use.check(lhs, op, rhs, a, seconds=seconds)
                 if out.proved:
-                    return Outcome(Verdict.PROVED, f"{explain(use)} (found by the step's "
-                                   f"shape; no lemma named)", None, out.notes)
+                    return _conventions_shown(Outcome(
+                        Verdict.PROVED, f"{explain(use)} (found by the step's shape; no lemma "
+                        f"named)", None, out.notes))
     except OutOfTime:
         return None
     except Exception:  # noqa: BLE001  (a crash inside SymPy proves nothing)
@@ -319,15 +334,93 @@ def _fitted_lemma(lhs: sp.Expr, op: str, rhs: sp.Expr, a: Assumptions,
     return None
 
 
+def _conventions_shown(outcome: Outcome) -> Outcome:
+    """A lemma's proof with the conventions its side conditions were discharged by (its
+    notes) in its method, where the verdict line shows them."""
+    if not outcome.notes:
+        return outcome
+    return Outcome(outcome.verdict, f"{outcome.method}; by convention: "
+                   + "; ".join(outcome.notes), None, outcome.notes)
+
+
 def check_all(derivations: list[Derivation], *, seed: int = 0, workers: int = 1
               ) -> list[DerivationResult]:
     """Check several derivations, their steps spread over `workers` processes (see
     `derive.engine.parallel`): every step and conclusion is one task, so a file's chains
-    share the processes."""
-    tasks = [d._tasks(seed) for d in derivations]
-    outcomes = iter(run_all([t for ts in tasks for t in ts], workers))
-    return [d._result([next(outcomes) for _ in ts]) for d, ts in zip(derivations, tasks,
-                                                                      strict=True)]
+    share the processes. A chain that follows others (`Derivation.follows`: a restatement
+    row) is checked in a later round, once theirs are known; those not in the list are
+    checked too, and their results are not returned."""
+    order: list[Derivation] = []
+    seen: set[int] = set()
+
+    def need(d: Derivation) -> None:
+        if id(d) not in seen:
+            seen.add(id(d))
+            for e in d.follows:
+                need(e)
+            order.append(d)  # after the chains it follows
+
+    for d in derivations:
+        need(d)
+    results: dict[int, DerivationResult] = {}
+    while len(results) < len(order):
+        ready = [d for d in order if id(d) not in results
+                 and all(id(e) in results for e in d.follows)]
+        tasks = [d._tasks(seed, tuple(results[id(e)] for e in d.follows)) for d in ready]
+        outcomes = iter(run_all([t for ts in tasks for t in ts], workers))
+        for d, ts in zip(ready, tasks, strict=True):
+            results[id(d)] = d._result([next(outcomes) for _ in ts])
+    return [results[id(d)] for d in derivations]
+
+
+def _proved_relations(results: list[DerivationResult]) -> list[tuple[sp.Expr, str, sp.Expr,
+                                                                      str]]:
+    """(e_i, R, e_j, where) for every run of proved steps i+1..j of the given chains: each
+    such run proves e_i R e_j. The chains' conclusions first, then the longer runs."""
+    out = []
+    for r in results:
+        exprs, n = r.derivation.expressions, len(r.steps)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if all(s.verdict is Verdict.PROVED for s in r.steps[i:j]):
+                    ops = [s.step.op for s in r.steps[i:j]]
+                    where = (f"{r.derivation.title}, steps {i + 1}-{j}" if j > i + 1
+                             else f"{r.derivation.title}, step {j}")
+                    out.append((j - i, exprs[i], chain_relation(ops), exprs[j], where))
+    out.sort(key=lambda x: -x[0])
+    return [x[1:] for x in out]
+
+
+# What `d op 0` (op in =, <=, <) gives: d = 0 gives d <= 0, d < 0 gives d <= 0.
+_GIVES = {"=": ("=", "<="), "<=": ("<=",), "<": ("<", "<=")}
+
+
+def _restated(lhs: sp.Expr, op: str, rhs: sp.Expr, relations: list, a: Assumptions,
+              seconds: float) -> Outcome | None:
+    """The step proved as a relation the chains above proved, or None.
+
+    `lhs op rhs` follows from a proved `x R y` when lhs - rhs = x - y (or y - x, for the
+    opposite direction) is proved symbolically on the whole declared domain and R gives op
+    (= gives = and the non-strict ones; < gives <=): a restatement row such as `\therefore
+    -int p log q >= -int p log p` below `int p log p - int p log q >= 0`. Same declarations
+    (the caller keeps only chains with this one's); one time limit for the whole search.
+    """
+    want, want_op = _as_difference(_REL[op](lhs, rhs, evaluate=False))
+    try:
+        with time_limit(seconds):
+            for x, rel, y, where in relations:
+                got, got_op = _as_difference(_REL[rel](x, y, evaluate=False))
+                if want_op not in _GIVES[got_op]:
+                    continue
+                for sign in ((1, -1) if got_op == "=" else (1,)):
+                    method = prove_equal(want, sign * got, a, seconds=seconds)
+                    if method:
+                        return Outcome(Verdict.PROVED, f"restates {x} {rel} {y} ({where}, "
+                                       f"proved above): the difference of its sides is that "
+                                       f"relation's ({method})")
+    except OutOfTime:
+        return None
+    return None
 
 
 def explicit_dependence(d: Derivation) -> tuple[Callable[[sp.Basic], sp.Basic], str]:

@@ -33,7 +33,7 @@ from derive.engine.inequalities import (
     scale,
     sum_both,
 )
-from derive.engine.lemmas import LemmaUse, jensen_expectation, log_le_sub_one
+from derive.engine.lemmas import LemmaUse, gibbs, jensen_expectation, log_le_sub_one
 
 
 def _log() -> sp.Lambda:
@@ -52,6 +52,8 @@ def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
     for instance in _instances(small, big):
         for use in _fits(instance, small, big):
             yield orient(use)
+    for use in _gibbs_uses(small, big):  # D_KL >= 0 itself, where no instance above fits
+        yield orient(use)
     if common is not None:
         f, g, index = common
         for instance in _instances(f, g):
@@ -80,6 +82,37 @@ def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
         for point in (x, sp.cancel(1 / x)):
             if point.free_symbols or point.atoms(AppliedUndef):
                 yield log_le_sub_one(sp.S.One, point)
+
+
+def _gibbs_uses(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
+    """Gibbs' inequality for densities, small <= small + D_KL(p || q), for each D_KL of a
+    density p in the step and each pair where an integral over the real line weighs a log of
+    q(x) by p(x) (int p log p - int p log q >= 0), or of a joint p(x, z), normalised in x (the
+    posterior under the ELBO). `check` then proves big = small + D_KL."""
+    pairs = []
+    for piece in (sp.sympify(small), sp.sympify(big)):
+        for kl in piece.atoms(KL):
+            dp, dq = kl.distributions
+            (x, *ends) = kl.limits
+            if isinstance(dp, AppliedUndef) and dp.args == (x,) and ends == [-sp.oo, sp.oo]:
+                pairs.append((dp, dq, x))
+        for node in unfold(piece).atoms(sp.Integral):
+            if len(node.limits) != 1 or tuple(node.limits[0][1:]) != (-sp.oo, sp.oo):
+                continue
+            x = node.limits[0][0]
+            for term in sp.Add.make_args(sp.expand(node.function)):
+                weights = [f for f in sp.Mul.make_args(term)
+                           if isinstance(f, AppliedUndef) and f.args == (x,)]
+                logged = [g for lg in term.atoms(sp.log) for g in lg.atoms(AppliedUndef)
+                          if x in g.args]
+                # p(x, z) in a log under q(z): its normalised form p(x, z) / int p(x, z) dz
+                pairs += [(w, g if g.args == (x,) else g / sp.Integral(g, (x, -sp.oo, sp.oo)), x)
+                          for w in weights for g in logged if g != w]
+    for p, q, x in dict.fromkeys(pairs):
+        try:
+            yield gibbs(p, q, (x, -sp.oo, sp.oo), offset=small + KL(p, q, (x, -sp.oo, sp.oo)))
+        except ValueError:
+            continue
 
 
 def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:

@@ -32,7 +32,7 @@ import sympy as sp
 from sympy.core.function import FunctionClass
 
 from derive.engine.assumptions import Assumptions
-from derive.engine.checks import check_equal
+from derive.engine.checks import prove_equal
 from derive.engine.expectation import DiagNormal, Expectation, Normal
 from derive.engine.lemmas import (
     IMPLIES,
@@ -162,17 +162,24 @@ class Use(LemmaUse):
         """PROVED if the step is this instance and every side condition holds."""
         if self.op not in IMPLIES.get(op, ()):
             return _fails(f"{self.lemma.name} gives '{self.op}', not '{op}'")
-        if not (check_equal(lhs, self.lhs, a, seconds=seconds).proved
-                and check_equal(rhs, self.rhs, a, seconds=seconds).proved):
+        # A proof or nothing: sampling for a counterexample would only cost time here.
+        if not (prove_equal(lhs, self.lhs, a, seconds=seconds)
+                and prove_equal(rhs, self.rhs, a, seconds=seconds)):
             return _fails(f"the step's sides are not the sides of {self.lemma.name}")
-        unproved = [ob.text for ob in self.obligations
-                    if ob.expr is not _UNPROVABLE and not _discharge(ob, a, seconds)]
-        unproved += [why for why in (_condition_fails(c, a, seconds) for c in self.conditions)
-                     if why]
+        unproved, notes = [], []
+        for ob in self.obligations:
+            how = ob.expr is _UNPROVABLE or _discharge(ob, a, seconds)
+            (notes if isinstance(how, str) else unproved if not how else []).append(
+                how if isinstance(how, str) else ob.text)
+        for c in self.conditions:
+            why, more = _condition(c, a, seconds)
+            unproved += [why] if why else []
+            notes += more
         if unproved:
             return _fails(f"side condition not proved: {unproved[0]}")
         conds = "; ".join(ob.text for ob in self.obligations)
-        return Outcome(Verdict.PROVED, self.lemma.name + (f" [{conds}]" if conds else ""))
+        return Outcome(Verdict.PROVED, self.lemma.name + (f" [{conds}]" if conds else ""), None,
+                       tuple(dict.fromkeys(notes)))
 
     def flipped(self) -> Use:
         """b >= a for a <= b."""
@@ -203,15 +210,18 @@ class Use(LemmaUse):
                    conditions, _token=_BUILDER)
 
 
-def _condition_fails(c: Condition, a: Assumptions, seconds: float) -> str:
-    """Why a condition is not established, or '' when it is."""
+def _condition(c: Condition, a: Assumptions, seconds: float) -> tuple[str, tuple[str, ...]]:
+    """Why a condition is not established ('' when it is), and the notes of its proof (the
+    conventions an inner lemma's side conditions were discharged by)."""
     if c.kind == "inner":
         inner: LemmaUse = c.payload
         out = inner.check(inner.lhs, inner.op, inner.rhs, a, seconds=seconds)
-        return "" if out.proved else f"inner step not proved ({'; '.join(out.notes)})"
+        return ("", out.notes) if out.proved else \
+            (f"inner step not proved ({'; '.join(out.notes)})", ())
     if c.kind == "integrable" and _polynomial_under_normal(c.payload):
-        return ""
-    return "" if c.text in a.notes else f"not declared (add the note '{c.text}'): {c.text}"
+        return "", ()
+    return ("", ()) if c.text in a.notes else \
+        (f"not declared (add the note '{c.text}'): {c.text}", ())
 
 
 def _polynomial_under_normal(e: Expectation) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.engine.assumptions import Assumptions
-from derive.engine.checks import _by_hypothesis, check_equal, prove_sign
+from derive.engine.checks import _by_hypothesis, prove_equal, prove_sign
 from derive.engine.timelimit import DEFAULT_SECONDS, OutOfTime, time_limit
 from derive.engine.verdict import Outcome, Verdict
 
@@ -209,13 +209,18 @@ class LemmaUse:
         for side, mine in (("left", (lhs, use.lhs)), ("right", (rhs, use.rhs))):
             # The very expression needs no proof that it is defined: the lemma's own side
             # conditions (x_i in f's domain, 0 < a <= b, ...) say where its sides are.
-            if mine[0] != mine[1] and not check_equal(*mine, a, seconds=seconds).proved:
+            if mine[0] != mine[1] and not prove_equal(*mine, a, seconds=seconds):
                 return _fails(f"the step's {side} side is not the lemma's {side} side")
+        notes = []
         for ob in use.obligations:
-            if not _discharge(ob, a, seconds):
+            how = _discharge(ob, a, seconds)
+            if not how:
                 return _fails(f"side condition not proved: {ob.text}")
+            if isinstance(how, str):  # discharged through a convention: shown with the verdict
+                notes.append(how)
         conds = "; ".join(ob.text for ob in use.obligations)
-        return Outcome(Verdict.PROVED, f"{use.lemma.name}" + (f" [{conds}]" if conds else ""))
+        return Outcome(Verdict.PROVED, f"{use.lemma.name}" + (f" [{conds}]" if conds else ""),
+                       None, tuple(notes))
 
 
 _BUILDERS: dict[str, Callable[..., Instance]] = {}
@@ -246,8 +251,9 @@ def _fails(why: str) -> Outcome:
     return Outcome(Verdict.UNDECIDED, "lemma does not apply", None, (why,))
 
 
-def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
-    """Prove one side condition within the time limit; running out means not proved."""
+def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool | str:
+    """Prove one side condition within the time limit; running out means not proved. A text
+    (true) when the proof goes through a convention the verdict must show."""
     try:
         with time_limit(seconds):
             return _discharge_now(ob, a, seconds)
@@ -257,7 +263,7 @@ def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool:
         return False
 
 
-def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
+def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool | str:
     if ob.kind == "smooth":
         return is_smooth(ob.expr)
     if ob.kind == "density":
@@ -271,9 +277,9 @@ def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool:
 
         body = ob.expr.expr if isinstance(ob.expr, sp.Lambda) else ob.expr
         explicit = dependence([ob.expr], [ob.other], a.is_constant)(body)
-        return check_equal(sp.diff(explicit, ob.other), 0, a, seconds=seconds).proved
+        return prove_equal(sp.diff(explicit, ob.other), 0, a, seconds=seconds) is not None
     if ob.kind == "equal":
-        return check_equal(ob.expr, ob.other, a, seconds=seconds).proved
+        return prove_equal(ob.expr, ob.other, a, seconds=seconds) is not None
     if ob.kind == "le":
         if _by_hypothesis(ob.expr, "<=", ob.other, a):
             return True
@@ -402,8 +408,15 @@ def _law_text(law: sp.Basic) -> str:
     return str(law.func) if isinstance(law, sp.core.function.AppliedUndef) else str(law)
 
 
-def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool:
-    """E|g| < oo: declared, a polynomial under a normal law, or one-signed with a finite E[g]."""
+def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool | str:
+    """E|g| < oo: declared, a polynomial under a normal law, or one-signed with a finite E[g].
+
+    E[g] is finite when it evaluates to a finite expression (E_p[q/p] = integral of q = 1), or
+    when it is a quantity the header defines by that integral (`p(x) = \\int p(x, z) dz`,
+    and E_q[p(x, z)/q(z)] = \\int p(x, z) dz): a definition names a value, so the header
+    declares that the integral exists. That reading is returned as a text, shown with the
+    verdict.
+    """
     from derive.engine.checks import linearise, simplify
     from derive.engine.definitions import unfold
     from derive.engine.expectation import Expectation
@@ -417,7 +430,23 @@ def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool:
     if not (prove_sign(g, a, strict=False) or prove_sign(-g, a, strict=False)):
         return False
     value = a.normalise(simplify(a.normalise(linearise(unfold(e)))))
-    return not value.has(sp.Integral) and value.is_finite is True
+    if not value.has(sp.Integral) and value.is_finite is True:
+        return True
+    return _defined_by(value, a, f"E|{g}| = E[{g}]") or False
+
+
+def _defined_by(value: sp.Expr, a: Assumptions, what: str) -> str | None:
+    """The text saying that `value` (an integral) is a quantity f(x) the header defines as
+    that integral (a rule f(x) = integral, after the other rules), or None."""
+    for rule in a.rules:
+        if not (isinstance(rule.old, sp.core.function.AppliedUndef)
+                and isinstance(rule.new, sp.Integral)):
+            continue
+        for rewrite in a.rewrites():
+            if value.match(rewrite(rule.new)) is not None:
+                return (f"{what}: the quantity the header defines by {rule.describe()}; a "
+                        f"defined quantity is taken to exist (to be finite)")
+    return None
 
 
 def _interval_symbol(domain: sp.Interval) -> sp.Symbol:

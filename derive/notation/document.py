@@ -871,13 +871,16 @@ def _chain(text: str, start: int, end: int, header: _Header, pending: dict
         stop = segments[k + 1][2] if k + 1 < len(segments) else (10**9, 0)
         mine = [(ln, c, w) for ln, c, w in readings if begin <= (ln, c) < stop]
         why = [(ln, c, w) for ln, c, w in reasons if begin <= (ln, c) < stop]
+        # A later chain of the block (a restatement row) may restate what those above proved.
         out.append(_one_chain(text, start, end, header, pending if k == 0 else {},
-                              first, steps, mine, why))
+                              first, steps, mine, why,
+                              tuple(c.derivation for c in out)))
     return out
 
 
 def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
-               first: sp.Expr, steps: list, readings: list, reasons: list) -> ReadChain:
+               first: sp.Expr, steps: list, readings: list, reasons: list,
+               follows: tuple = ()) -> ReadChain:
     """One chain of an environment, as a Derivation with each step's line."""
     rules = header.assumptions().rules
     start_at = _line_col(text, start)
@@ -933,7 +936,8 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     statement = _by_rules(statement, rules)
     title = str(pending.get("title") or f"chain at line {start_line}")
     try:
-        d = Derivation(title, statement, exprs[0], made, header.assumptions())
+        d = Derivation(title, statement, exprs[0], made, header.assumptions(),
+                       follows=follows)
     except ValueError as exc:
         raise ParseError(str(exc), start_line, 1) from None
     return ReadChain(d, [s[2] for s in steps], start_line, readings, reasons)

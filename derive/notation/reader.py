@@ -878,6 +878,16 @@ class _Parser:
         if self.at("{"):
             start = self.k
             self.next()
+            bold = [self.peek(j) for j in range(5)]
+            if bold[0].text in FONTS and bold[1].text == "{" and bold[3].text == "}" and \
+                    bold[4].text == "}" and (bold[2].kind == "letter" or
+                                             bold[2].text[1:] in GREEK | set(VARIANTS)):
+                # p_{\mathbf{\theta}}: the bold name under its plain one, as \mathbf{z} is
+                for _ in range(5):
+                    self.next()
+                self.reading(bold[0], f"{word}_{{{bold[0].text}{{{bold[2].text}}}}} as "
+                             f"{word}_{bold[2].text} (a bold name in a subscript)")
+                return self.sub_word(bold[2])
             letters = []
             while self.peek(len(letters)).kind in ("letter", "number"):
                 letters.append(self.peek(len(letters)).text)
