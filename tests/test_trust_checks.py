@@ -439,3 +439,18 @@ def test_a_law_condition_that_runs_out_of_time_is_not_proved(monkeypatch: pytest
     proved, missing, _ = derivation.law_conditions([Expectation(x, x, Normal(0, v))],
                                                    Assumptions())
     assert "variance v of N(0, v) > 0" in missing and not proved
+
+
+def test_a_sign_declared_for_every_x_keeps_its_dependence_on_x_under_a_sum() -> None:
+    """q(x) > 0 for every x makes each q(x) positive, not every q(x) one and the same value:
+    with one symbol h for all, sum_x q(x) r(x) - (sum_x q(x))(sum_x r(x))/n would be 0."""
+    from derive.engine.assumptions import Assumptions
+    from derive.engine.checks import _as_signs
+    x = sp.Symbol("x", integer=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    q, r = sp.Function("q"), sp.Function("r")
+    a = Assumptions(facts=(sp.Gt(q(x), 0), sp.Gt(r(x), 0)))
+    lim = (x, 1, n)
+    e = sp.Sum(q(x) * r(x), lim) - sp.Sum(q(x), lim) * sp.Sum(r(x), lim) / n
+    assert sp.simplify(_as_signs(e, a)) != 0
+    assert _as_signs(q(x) + 1, a).is_positive  # outside any sum: one positive value, as before

@@ -342,12 +342,20 @@ def _as_signs(e: sp.Expr, a: Assumptions) -> sp.Expr:
         return node
 
     e = e.replace(lambda n: isinstance(n, sp.Integral), integral_sign)
+    bound = _bound(e)
     for fact in a.facts:
         if isinstance(fact, (sp.Gt, sp.Lt, sp.Ge, sp.Le)) and (fact.rhs == 0 or fact.lhs == 0):
             big, small = (fact.lhs, fact.rhs) if fact.rel_op in (">", ">=") else \
                 (fact.rhs, fact.lhs)
             expr, sign = (big, 1) if small == 0 else (small, -1)
             kw = {"positive": True} if fact.rel_op in (">", "<") else {"nonnegative": True}
+            if expr.free_symbols & bound:
+                # q(x) under a sum or integral over x is a different value at each x: one
+                # symbol for all of them would make sum_x q(x) r(x) = |X| h r look provable.
+                if isinstance(expr, AppliedUndef):
+                    signed = sp.Function(f"h_{expr.func.__name__}", **kw)
+                    e = e.xreplace({expr: sign * signed(*expr.args)})
+                continue
             e = e.xreplace({expr: sign * sp.Dummy("h", **kw)})
     # Again: an integrand declared positive (p(x, z) > 0, for every z) is now seen to be.
     e = e.replace(lambda n: isinstance(n, sp.Integral), integral_sign)
