@@ -145,8 +145,8 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         for rewrite in a.rewrites():
             e = on_intervals(positive_functions(rewrite(concrete), a), a)
             e = a.normalise(linearise(e))
-            for e in (e, a.normalise(linearise(factor_out_of_sums(e)))):
-                if _is_zero(e) or (not e.has(sp.Integral) and _is_zero(sp.cancel(e))):
+            for form in (e, a.normalise(linearise(factor_out_of_sums(e)))):
+                if _is_zero(form) or (not form.has(sp.Integral) and _is_zero(sp.cancel(form))):
                     how = ["finite sums written out"] if concrete != diff else []
                     how += ["interval variables as images of positive ones"] if a.intervals \
                         else []
