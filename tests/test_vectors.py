@@ -168,6 +168,8 @@ def test_a_sum_of_a_constant_counts_its_terms_only_forwards() -> None:
     assert linearise(sp.Sum(c, (j, 1, n))) == c * n
     m = sp.Symbol("m", integer=True)
     assert linearise(sp.Sum(c, (j, 1, m))) == c * sp.Sum(1, (j, 1, m))
+    x = sp.Symbol("x", positive=True)  # not an integer: no count
+    assert linearise(sp.Sum(c, (j, 1, x))) == c * sp.Sum(1, (j, 1, x))
 
 
 # ------------------------------------------------------------------ products and coordinates
@@ -223,3 +225,15 @@ def test_an_unbracketed_sum_takes_the_terms_that_use_its_index() -> None:
     chain_, = read_latex(text)
     assert any("extends over the term" in r for r in chain_.readings[0])
     assert verdicts(text) == [Verdict.PROVED]
+    # a false neighbour: the second term dropped
+    assert verdicts(chain(r"\sum_{j=1}^{n} a_j + b_j &= \sum_{j=1}^{n} a_j")) == \
+        [Verdict.REFUTED]
+
+
+def test_an_isotropic_covariance_and_a_mean_that_is_not_a_name() -> None:
+    iso = chain(r"\int \mathcal{N}(z; 0, 2 I) \log \mathcal{N}(z; 0, 2 I) \, dz "
+                r"&= -\frac{J}{2} (\log(4 \pi) + 1)", r"% assume: z \in \mathbb{R}^J")
+    assert verdicts(iso) == [Verdict.PROVED]
+    assert verdicts(iso.replace(r"\log(4 \pi)", r"\log(2 \pi)")) == [Verdict.REFUTED]
+    with pytest.raises(ParseError, match="expected a vector's name or 0"):
+        read_latex(iso.replace(r"\mathcal{N}(z; 0, 2 I) \log", r"\mathcal{N}(z; \mu + 1, 2 I) \log"))
