@@ -168,3 +168,72 @@ def test_a_sum_of_a_constant_counts_its_terms_only_forwards() -> None:
     assert linearise(sp.Sum(c, (j, 1, n))) == c * n
     m = sp.Symbol("m", integer=True)
     assert linearise(sp.Sum(c, (j, 1, m))) == c * sp.Sum(1, (j, 1, m))
+    x = sp.Symbol("x", positive=True)  # not an integer: no count
+    assert linearise(sp.Sum(c, (j, 1, x))) == c * sp.Sum(1, (j, 1, x))
+
+
+# ------------------------------------------------------------------ products and coordinates
+def chain(body: str, header: str = "") -> str:
+    return header + "\n\\begin{align*}\n" + body + "\n\\end{align*}"
+
+
+def test_the_log_of_a_product_of_positive_factors_is_the_sum_of_logs() -> None:
+    body = r"\log \prod_{j=1}^{n} a_j &= \sum_{j=1}^{n} \log a_j"
+    assert verdicts(chain(body, "% assume: a_j > 0")) == [Verdict.PROVED]
+    # the side condition: without a_j > 0 (two negative factors) it is not proved
+    assert verdicts(chain(body)) != [Verdict.PROVED]
+    wrong = r"\log \prod_{j=1}^{n} a_j &= \sum_{j=1}^{n} \log a_j + \log 2"
+    assert verdicts(chain(wrong, "% assume: a_j > 0")) == [Verdict.REFUTED]
+
+
+DECODER = r"""
+    % assume: x \in \mathbb{R}^D
+    % assume: g(x|z) = \prod_{j=1}^D g(x_j|z)
+    % assume: g(x_j|z) = \mathcal{N}(x_j; \mu_j, 1)
+    \begin{align*}
+    \log g(x|z) &= \sum_{j=1}^D \log g(x_j|z) \\
+      &= -\frac{D}{2} \log(2\pi) - \frac{1}{2} \sum_{j=1}^D (x_j - \mu_j)^2
+    \end{align*}"""
+
+
+def test_a_density_of_independent_coordinates() -> None:
+    """g(x|z) = prod_j g(x_j|z) with normal coordinates: the Gaussian decoder's log-likelihood."""
+    assert verdicts(DECODER) == [Verdict.PROVED, Verdict.PROVED]
+    half = DECODER.replace(r"- \frac{1}{2} \sum", r"- \sum")
+    assert verdicts(half) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_coordinate_density_is_not_the_vector_density() -> None:
+    """g(x_j|z) names the density of one coordinate (a function of x_j and j), not g(x|z)."""
+    text = chain(r"g(x|z) &= g(x_j|z)", r"% assume: x \in \mathbb{R}^D")
+    assert verdicts(text) != [Verdict.PROVED]
+    # without its rule for every j, the header's product says nothing about g(x_j|z)
+    no_rule = DECODER.replace(r"% assume: g(x_j|z) = \mathcal{N}(x_j; \mu_j, 1)", "")
+    assert verdicts(no_rule)[1] != Verdict.PROVED
+
+
+def test_an_unbracketed_sum_takes_the_terms_that_use_its_index() -> None:
+    from derive.notation.reader import parse_latex
+
+    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+    j, n = sp.Symbol("j", integer=True), sp.Symbol("n", integer=True, positive=True)
+    assert parse_latex(r"\sum_{j=1}^{n} a_j + b_j") == sp.Sum(a[j] + b[j], (j, 1, n))
+    assert parse_latex(r"\sum_{j=1}^{n} a_j - b_j + 1") == sp.Sum(a[j] - b[j], (j, 1, n)) + 1
+    assert parse_latex(r"\sum_{j=1}^{n} a_j + \sum_{j=1}^{n} b_j") == \
+        sp.Sum(a[j], (j, 1, n)) + sp.Sum(b[j], (j, 1, n))
+    text = chain(r"\sum_{j=1}^{n} a_j + b_j &= \sum_{j=1}^{n} (a_j + b_j)")
+    chain_, = read_latex(text)
+    assert any("extends over the term" in r for r in chain_.readings[0])
+    assert verdicts(text) == [Verdict.PROVED]
+    # a false neighbour: the second term dropped
+    assert verdicts(chain(r"\sum_{j=1}^{n} a_j + b_j &= \sum_{j=1}^{n} a_j")) == \
+        [Verdict.REFUTED]
+
+
+def test_an_isotropic_covariance_and_a_mean_that_is_not_a_name() -> None:
+    iso = chain(r"\int \mathcal{N}(z; 0, 2 I) \log \mathcal{N}(z; 0, 2 I) \, dz "
+                r"&= -\frac{J}{2} (\log(4 \pi) + 1)", r"% assume: z \in \mathbb{R}^J")
+    assert verdicts(iso) == [Verdict.PROVED]
+    assert verdicts(iso.replace(r"\log(4 \pi)", r"\log(2 \pi)")) == [Verdict.REFUTED]
+    with pytest.raises(ParseError, match="expected a vector's name or 0"):
+        read_latex(iso.replace(r"\mathcal{N}(z; 0, 2 I) \log", r"\mathcal{N}(z; \mu + 1, 2 I) \log"))

@@ -70,11 +70,11 @@ def linearise(expr: sp.Basic) -> sp.Basic:
 
 
 def _count(op: sp.Basic) -> sp.Basic:
-    """Sum_{j=lo}^{hi} 1 = hi - lo + 1 where that is proved >= 0 (the range does not run
-    backwards: the sampler's empty sum); else the sum unchanged."""
+    """Sum_{j=lo}^{hi} 1 = hi - lo + 1 where hi - lo is an integer and hi - lo + 1 is proved
+    >= 0 (the range does not run backwards: the sampler's empty sum); else the sum unchanged."""
     if isinstance(op, sp.Sum) and len(op.limits) == 1:
         _, lo, hi = op.limits[0]
-        if (hi - lo + 1).is_nonnegative:
+        if (hi - lo).is_integer and (hi - lo + 1).is_nonnegative:
             return hi - lo + 1
     return op.func(sp.S.One, *op.limits)
 

@@ -758,6 +758,12 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
             if len(lhs.args) > 1:
                 h.applied[lhs.func.__name__] = lhs
             old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
+        elif isinstance(lhs, AppliedUndef) and lhs.args and all(
+                isinstance(a, sp.Indexed) and len(a.indices) == 1 and a.indices[0].is_Symbol
+                and a.indices[0].is_integer for a in lhs.args[:1]):
+            # g(x_j | z) = ...: the density of every coordinate j (an index: "for every j")
+            wild = {a.indices[0]: sp.Wild(f"w_{a.indices[0]}") for a in lhs.args[:1]}
+            old, rhs = lhs.xreplace(wild), rhs.xreplace(wild)
         h.rules.append(Rule(old, rhs, f"{rel.lhs} = {rel.rhs}"))
         return
     h.facts.append(rel)

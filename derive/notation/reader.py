@@ -6,7 +6,7 @@ and latex2sympy-style readers take `\\log` as base 10. Here `\\log` and `\\ln` a
 
 What it reads: numbers (decimals become exact rationals), letters and Greek letters, sub- and
 superscripts, `\\frac`, `\\sqrt`, `\\log`/`\\ln`/`\\exp` (with or without parentheses),
-`\\sum_{i=1}^{n}` and `\\int_a^b ... dx` (a sum takes the product that follows it; an integral
+`\\sum_{i=1}^{n}` and `\\int_a^b ... dx` (a sum takes the product that follows it and the terms after it that use its index; an integral
 runs to its `dx`), `\\mathbb{E}_{z\\sim q}[f]`, `D_{\\mathrm{KL}}(p\\,\\|\\,q)`, `H(p)`,
 `H(p, q)`, `\\nabla_\\theta`, `\\frac{d}{dx}`, `\\mathcal{N}(\\mu, \\sigma^2)` as a law,
 `\\cdot`, `\\times`, `\\left( \\right)`, spacing commands, and the relations =, \\le, \\leq,
@@ -645,7 +645,7 @@ class _Parser:
                 self.expect("]")
                 return sp.root(self.group(), n)
             return sp.sqrt(self.group())
-        if c == r"\sum":
+        if c in (r"\sum", r"\prod"):
             return self.big_sum()
         if c == r"\int":
             return self.integral()
@@ -1039,7 +1039,12 @@ class _Parser:
 
     def conditional(self, name: str, args: list, given: list) -> sp.Expr:
         """p(x | z): the function `p_x|z` of the variables bound here (else of x)."""
+        # x of x \in R^D whose entries were declared (x_j \in \{0, 1\}): the whole vector
+        args = [sp.Symbol(a.name, real=True) if isinstance(a, sp.IndexedBase) and
+                a.name in self.ctx.dims else a for a in args]
         every = args + given
+        if all(_entry(a) for a in args) and all(isinstance(g, sp.Symbol) for g in given):
+            return self.coordinate_density(name, args, given)
         if not all(isinstance(a, sp.Symbol) for a in every):
             t = self.peek()
             raise ParseError("expected variables in p(x | z)", t.line, t.column)
@@ -1067,6 +1072,16 @@ class _Parser:
                                       f"the density of {args[0]} ({own}) at {args[0]}")
             return own
         return key
+
+    def coordinate_density(self, name: str, args: list[sp.Indexed], given: list) -> sp.Expr:
+        """g(x_j | z): the density of coordinate j of x, a function of x_j and of j (each
+        coordinate may have its own), named apart from g(x | z), the density of all of x."""
+        key = f"{name}_{''.join(f'{a.base.name}[]' for a in args)}|{''.join(map(str, given))}"
+        inner = [g for g in given if g in self.bound]
+        entries = ", ".join(shown(a) for a in args)
+        self.reading(self.peek(), f"{name}({entries}|...) as the density of the coordinate "
+                                  f"{entries}, a function of it and of its index")
+        return self.ctx.function(key)(*args, *[a.indices[0] for a in args], *inner)
 
     def joint_entry(self, key: str, args: list[sp.Symbol]) -> sp.Indexed:
         """p(x, y) of a distribution over X x Y: the entry (x-1)|Y| + y of one distribution
@@ -1261,9 +1276,28 @@ class _Parser:
         self.bound.append(var)
         try:
             body = self.term()
+            if t.text == r"\sum":
+                body = self.terms_using(var, body, t)
         finally:
             self.bound.pop()
-        return sp.Sum(body, (var, lo, hi))
+        return (sp.Product if t.text == r"\prod" else sp.Sum)(body, (var, lo, hi))
+
+    def terms_using(self, var: sp.Symbol, body: sp.Expr, t: Token) -> sp.Expr:
+        """`\\sum_j x_j \\log p_j + (1 - x_j) \\log(1 - p_j)`: an unbracketed sum extends over
+        the terms after it that use its index (as its readers take it, tests/corpus/README.md);
+        a term free of the index ends it (`\\sum_k k x + 1`). Shown."""
+        while self.at("+", "-"):
+            k, notes = self.k, len(self.ctx.readings)
+            sign = -1 if self.next().text == "-" else 1
+            term = self.term()
+            if var not in term.free_symbols:
+                self.k = k
+                del self.ctx.readings[notes:]
+                return body
+            self.reading(t, f"the sum over {var} extends over the term {shown(sign * term)}, "
+                            f"which uses its index")
+            body = body + sign * term
+        return body
 
     def range_of(self, var: sp.Symbol, t: Token) -> tuple[sp.Expr, sp.Expr]:
         """\\sum_i without limits: the range of a distribution indexed by i, else 1..n."""
@@ -1728,6 +1762,11 @@ def _applied(e: sp.Expr) -> bool:
     log(p(x)) f(x): a function's closing bracket ends an unbraced argument, as in `\\log(x) y`."""
     e = e.base if isinstance(e, sp.Pow) else e
     return isinstance(e, (AppliedUndef, sp.Indexed))
+
+
+def _entry(e: sp.Basic) -> bool:
+    """Is e an entry x_j of a vector, at a symbolic index?"""
+    return isinstance(e, sp.Indexed) and len(e.indices) == 1 and e.indices[0].is_Symbol
 
 
 def _named(e: sp.Basic) -> sp.Symbol | None:
