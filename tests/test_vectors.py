@@ -12,8 +12,8 @@ from scipy import stats
 
 from derive.engine.definitions import unfold
 from derive.engine.expectation import Expectation
-from derive.engine.verdict import Verdict
 from derive.engine.vectors import DiagonalNormalDensity, reduce
+from derive.engine.verdict import Verdict
 from derive.notation.document import read_latex
 from derive.notation.reader import ParseError
 
@@ -77,7 +77,7 @@ def test_the_dimension_counts_the_normalisers() -> None:
 
 def test_the_reduction_agrees_with_scipy() -> None:
     """E_{N(mu, diag s^2)}[log N(z; mu, diag s^2)] = -entropy, at J = 3, two ways."""
-    z, j = sp.Symbol("z", real=True), sp.Symbol("j", integer=True)
+    z = sp.Symbol("z", real=True)
     d = DiagonalNormalDensity.make(z, sp.Integer(3), sp.Symbol("mu"), sp.Symbol("s"))
     mu, s = sp.IndexedBase("mu", real=True), sp.IndexedBase("s", positive=True)
     bases = {"mu": mu, "s": s}
@@ -236,4 +236,5 @@ def test_an_isotropic_covariance_and_a_mean_that_is_not_a_name() -> None:
     assert verdicts(iso) == [Verdict.PROVED]
     assert verdicts(iso.replace(r"\log(4 \pi)", r"\log(2 \pi)")) == [Verdict.REFUTED]
     with pytest.raises(ParseError, match="expected a vector's name or 0"):
-        read_latex(iso.replace(r"\mathcal{N}(z; 0, 2 I) \log", r"\mathcal{N}(z; \mu + 1, 2 I) \log"))
+        read_latex(iso.replace(r"\mathcal{N}(z; 0, 2 I) \log",
+                               r"\mathcal{N}(z; \mu + 1, 2 I) \log"))

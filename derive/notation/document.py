@@ -45,8 +45,14 @@ from sympy.core.function import AppliedUndef
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
 from derive.notation import macros
-from derive.notation.reader import (Context, ParseError, finite_set_size, hidden_parameter,
-                                     parse_chain, parse_latex)
+from derive.notation.reader import (
+    Context,
+    ParseError,
+    finite_set_size,
+    hidden_parameter,
+    parse_chain,
+    parse_latex,
+)
 
 ENVIRONMENTS = ("align*", "align", "aligned", "derivation", "derivation*", "eqnarray*")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -509,8 +515,9 @@ def _dimension(written: str, h: _Header, line: int, col: int) -> sp.Expr:
                              line, col)
         return sp.Integer(written)
     got = h.ctx.names.get(written)
-    if any(str(x) == written for x, _ in h.intervals) or got is not None and not (isinstance(got, sp.Symbol) and got.is_integer is not False
-                                and got.is_positive is not False):
+    integer_name = isinstance(got, sp.Symbol) and got.is_integer is not False \
+        and got.is_positive is not False
+    if any(str(x) == written for x, _ in h.intervals) or got is not None and not integer_name:
         raise ParseError(f"the dimension {written} of R^{written} must be a positive integer, "
                          f"but it is declared otherwise", line, col)
     h.ctx.names[written] = sp.Symbol(written, integer=True, positive=True)

@@ -6,7 +6,8 @@ and latex2sympy-style readers take `\\log` as base 10. Here `\\log` and `\\ln` a
 
 What it reads: numbers (decimals become exact rationals), letters and Greek letters, sub- and
 superscripts, `\\frac`, `\\sqrt`, `\\log`/`\\ln`/`\\exp` (with or without parentheses),
-`\\sum_{i=1}^{n}` and `\\int_a^b ... dx` (a sum takes the product that follows it and the terms after it that use its index; an integral
+`\\sum_{i=1}^{n}` and `\\int_a^b ... dx` (a sum takes the product that follows it and the
+terms after it that use its index; an integral
 runs to its `dx`), `\\mathbb{E}_{z\\sim q}[f]`, `D_{\\mathrm{KL}}(p\\,\\|\\,q)`, `H(p)`,
 `H(p, q)`, `\\nabla_\\theta`, `\\frac{d}{dx}`, `\\mathcal{N}(\\mu, \\sigma^2)` as a law,
 `\\cdot`, `\\times`, `\\left( \\right)`, spacing commands, and the relations =, \\le, \\leq,
