@@ -198,3 +198,8 @@ def test_a_label_after_an_index_is_a_second_index_never_a_power() -> None:
             != [Verdict.PROVED]
     # a number in the label: the entry (j, 2), not the square
     assert verdicts(r"\begin{align*} x_j^{(2)} &= x_j^2 \end{align*}") != [Verdict.PROVED]
+
+
+def test_an_approximate_step_is_a_located_error_never_a_proof() -> None:
+    with pytest.raises(ParseError, match=r"line 1, column 19: \\simeq is an approximation"):
+        verdicts(r"\begin{align*} a &\simeq a \end{align*}")

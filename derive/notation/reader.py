@@ -74,6 +74,8 @@ ALIASES = {r"\vert": "|", r"\Vert": r"\|", r"\lbrack": "[", r"\rbrack": "]", r"\
 # Relations the checker cannot prove: an error that says why, never a silent skip.
 UNCHECKED_RELATIONS = {
     r"\approx": "\\approx is an approximation: it cannot be proved (write = or an inequality)",
+    r"\simeq": "\\simeq is an approximation (an estimate): it cannot be proved, and an "
+               "approximate step is not checked yet",
     r"\propto": "\\propto is not checked yet (write the constant: p(z|x) = p(x, z) / p(x))",
     r"\ne": "\\ne is not checked (a chain's steps are =, <, <=, >, >=)",
     r"\neq": "\\neq is not checked (a chain's steps are =, <, <=, >, >=)",
