@@ -198,3 +198,22 @@ def test_a_label_after_an_index_is_a_second_index_never_a_power() -> None:
             != [Verdict.PROVED]
     # a number in the label: the entry (j, 2), not the square
     assert verdicts(r"\begin{align*} x_j^{(2)} &= x_j^2 \end{align*}") != [Verdict.PROVED]
+
+
+def test_an_approximate_step_is_a_located_error_never_a_proof() -> None:
+    with pytest.raises(ParseError, match=r"line 1, column 19: \\simeq is an approximation"):
+        verdicts(r"\begin{align*} a &\simeq a \end{align*}")
+
+
+def test_partial_as_an_operator_stays_an_error() -> None:
+    """Only `\\partial E(...)`, a name applied, is read: a partial derivative is not a ratio."""
+    with pytest.raises(ParseError, match=r"\\partial is not in the notation"):
+        verdicts(r"\begin{align*} \frac{\partial f}{\partial x} &= 0 \end{align*}")
+
+
+def test_a_transpose_of_what_may_be_a_vector_stays_an_error() -> None:
+    """^\\top is dropped only on a density's value; f(x) or x - m may be vectors."""
+    for row in (r"f(x)^\top f(x) &= f(x)^2", r"(x - m)^\top (x - m) &= (x - m)^2"):
+        with pytest.raises(ParseError, match="a transpose"):
+            verdicts(DX.split(r"\begin{align*}")[0] + r"\begin{align*}" + row +
+                     r"\end{align*}")

@@ -75,6 +75,8 @@ ALIASES = {r"\vert": "|", r"\Vert": r"\|", r"\lbrack": "[", r"\rbrack": "]", r"\
 # Relations the checker cannot prove: an error that says why, never a silent skip.
 UNCHECKED_RELATIONS = {
     r"\approx": "\\approx is an approximation: it cannot be proved (write = or an inequality)",
+    r"\simeq": "\\simeq is an approximation (an estimate): it cannot be proved, and an "
+               "approximate step is not checked yet",
     r"\propto": "\\propto is not checked yet (write the constant: p(z|x) = p(x, z) / p(x))",
     r"\ne": "\\ne is not checked (a chain's steps are =, <, <=, >, >=)",
     r"\neq": "\\neq is not checked (a chain's steps are =, <, <=, >, >=)",
@@ -581,15 +583,18 @@ class _Parser:
         return base
 
     def scalar(self, e: sp.Expr) -> bool:
-        """Is `e` a scalar in this derivation: the value of a function (f(x), p(x | theta),
-        their gradients, sums of them), with no name written bold or declared in R^d? A bare
-        name or a difference of names, (x - m)^T or A^T A, may stand for vectors and matrices,
-        which are not read: those stay a located error."""
-        names = {str(s) for s in e.free_symbols} | {str(getattr(s, "label", s))
-                                                   for s in e.atoms(sp.Indexed)}
-        names |= {f.func.__name__ for f in e.atoms(AppliedUndef)}
-        return isinstance(e, sp.Expr) and not names & self.ctx.vectors and \
-            not e.atoms(sp.MatrixSymbol) and bool(e.atoms(AppliedUndef, sp.Derivative))
+        """Is `e` surely a scalar: a number, or a value of a declared density or distribution
+        (p(x | theta), p(x)), or a product or power of those? Any other name may be a vector:
+        `(x - m)^\\top` stays an error."""
+        def value(f: sp.Basic) -> bool:
+            f = f.base if isinstance(f, sp.Pow) and f.exp.is_number else f
+            if f.is_number:
+                return True
+            if isinstance(f, AppliedUndef):
+                name = f.func.__name__
+                return name in self.ctx.densities or name in self.ctx.moving
+            return isinstance(f, sp.Indexed) and f.base.name in self.ctx.distributions
+        return isinstance(e, sp.Expr) and all(value(f) for f in sp.Mul.make_args(e))
 
     def postfix(self) -> sp.Expr:
         return self.atom()
@@ -683,11 +688,11 @@ class _Parser:
             raise ParseError("a normal law N(mean, variance) can only follow z \\sim in "
                              "E_{z \\sim N(...)}; its density is N(z; mean, variance)",
                              t.line, t.column)
-        if c == r"\partial" and self.peek(1).kind == "letter":
-            self.next()  # \partial E(\theta): the name of a quantity (a Jacobian), not an operator
-            word = f"partial{self.next().text}"
+        if c == r"\partial" and self.peek(1).kind == "letter" and self.peek(2).text == "(":
+            self.next()  # \partial E(\theta): the name of a quantity (a Jacobian), applied;
+            word = f"partial{self.next().text}"  # `\frac{\partial f}{\partial x}` stays an error
             self.reading(t, f"\\partial {word[7:]} as the name ∂{word[7:]}")
-            return self.application(word) if self.open_paren() == ")" else self.name_tail(word)
+            return self.application(word)
         if c == r"\infty":
             self.next()
             return sp.oo
