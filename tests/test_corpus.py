@@ -174,8 +174,6 @@ def test_sound_on_what_is_read(path: Path) -> None:
     assert not true_refuted, f"true steps refuted: {true_refuted}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: the reader does not yet read the field's "
-                   "notation (expectations, conditional densities, \\text, punctuation)")
 def test_most_files_are_read() -> None:
     """Issue 14's target: at least 90% of the files read with header lines only."""
     read_now = [c.entry.name for c in corpus() if c.read]
