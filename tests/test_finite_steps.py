@@ -325,4 +325,6 @@ def test_a_sign_at_one_point_is_not_a_sign_everywhere():
     p = sp.IndexedBase("p", positive=True)
     everywhere = Assumptions(distributions=(Distribution(p, t.as_dummy(), 2),),
                              facts=(sp.Gt(f(t), 0),))
-    assert prove_sign(f(t), everywhere, strict=True) is None  # t is not p's index
+    s = sp.Symbol("s", real=True)  # f(t) > 0 declared says nothing of f at another point s
+    assert prove_sign(f(s), everywhere, strict=True) is None
+    assert positive_functions(sp.log(f(s)), everywhere) == sp.log(f(s))  # t is not p's index

@@ -145,14 +145,16 @@ def symbolic_zero(diff: sp.Basic, a: Assumptions) -> str | None:
         for rewrite in a.rewrites():
             e = on_intervals(positive_functions(rewrite(concrete), a), a)
             e = a.normalise(linearise(e))
-            for form in (e, a.normalise(linearise(factor_out_of_sums(e)))):
+            for k, form in enumerate((e, a.normalise(linearise(factor_out_of_sums(e))))):
                 if _is_zero(form) or (not form.has(sp.Integral) and _is_zero(sp.cancel(form))):
                     how = ["finite sums written out"] if concrete != diff else []
                     how += ["interval variables as images of positive ones"] if a.intervals \
                         else []
                     how += ["q > 0 declared for every argument"] if signed != concrete else []
-                    how += ["factors taken out of the sums over variables they are free of"]
-                    return f"{', '.join(how)}, then linearity and expand_log (no force)"
+                    how += ["factors taken out of the sums over variables they are free of"] \
+                        if k else []
+                    return f"{', '.join(how) or 'rewrites'}, then linearity and expand_log " \
+                           f"(no force)"
     if diff.has(sp.Subs):
         changed, how = _changed_variables(diff, a)
         if how and _is_zero(changed):
@@ -407,8 +409,14 @@ def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
     """e with each variable on an open interval written as the image of a positive symbol u
     ((lo, hi): lo + (hi - lo) u / (1 + u), a bijection from u > 0): e vanishes for every
     u > 0 exactly when it vanishes on the interval, and 1 - p, p in (0, 1), is 1 / (1 + u),
-    whose sign SymPy sees (so log((1 - p) / (1 - q)) splits without force)."""
+    whose sign SymPy sees (so log((1 - p) / (1 - q)) splits without force). A variable that
+    a derivative, a substitution, a sum or an integral in e binds is left as it is (d/da is
+    not d/d(image))."""
+    bound = _bound(e) | {v for n in e.atoms(sp.Derivative) for v in n.variables} \
+        | {v for n in e.atoms(sp.Subs) for v in n.variables}
     for v, interval in a.intervals:
+        if v in bound:
+            continue
         u = sp.Dummy("u", positive=True)
         lo, hi = interval.inf, interval.sup
         if not (interval.left_open or lo.is_infinite) or not (interval.right_open or
