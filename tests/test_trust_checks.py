@@ -454,3 +454,13 @@ def test_a_sign_declared_for_every_x_keeps_its_dependence_on_x_under_a_sum() -> 
     e = sp.Sum(q(x) * r(x), lim) - sp.Sum(q(x), lim) * sp.Sum(r(x), lim) / n
     assert sp.simplify(_as_signs(e, a)) != 0
     assert _as_signs(q(x) + 1, a).is_positive  # outside any sum: one positive value, as before
+
+
+def test_a_crash_inside_a_check_is_an_undecided_step_not_a_traceback(tmp_path) -> None:
+    """A sum whose inner range depends on the outer index made the sampler build an invalid
+    Sum; whatever SymPy raises inside a check proves nothing, and is said on the step's line."""
+    from derive.cli import main
+    f = tmp_path / "ragged.tex"
+    f.write_text("% assume: a > 0\n\\begin{align*}\n\\sum_{l=1}^L \\sum_{j=1}^{s_l} a "
+                 "&= \\sum_{l=1}^L s_l a\n\\end{align*}\n")
+    assert main(["check", str(f), "--jobs", "1"]) == 1  # undecided at worst, never an exception

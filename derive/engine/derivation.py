@@ -226,8 +226,13 @@ class Derivation:
 
         def step_task(k: int, lhs: sp.Expr, step: Step) -> Outcome:
             rng = np.random.default_rng([seed, k])
-            outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng, a,
-                                       relations)
+            try:
+                outcome = self._check_step(explicit(lhs), _explicit_step(step, explicit), rng,
+                                           a, relations)
+            except Exception as exc:  # noqa: BLE001  (a crash inside SymPy proves nothing)
+                words = str(exc).splitlines()[0] if str(exc) else ""
+                outcome = Outcome(Verdict.UNDECIDED, f"the check stopped on an error inside "
+                                  f"SymPy ({type(exc).__name__}: {words})")
             if note:
                 outcome = Outcome(outcome.verdict, outcome.method, outcome.counterexample,
                                   outcome.notes + (note,))
