@@ -2,6 +2,7 @@
 false claim written with it is not proved, and what it provides is needed (drop it: the step
 is no longer proved)."""
 
+import dataclasses
 import textwrap
 
 import pytest
@@ -226,7 +227,10 @@ PRODUCT = r"""
 def test_a_law_whose_density_has_two_variables() -> None:
     (read,) = read_latex(textwrap.dedent(PRODUCT))
     assert any("KL as the integral of p(x, y)" in r for r in read.readings[0])
-    assert verdicts(PRODUCT) == [Verdict.PROVED]
+    # the proof (simplify of a double integral) takes about 7 of the default 10 CPU s: a
+    # generous limit keeps the test's expectation off the machine's speed
+    generous = dataclasses.replace(read.derivation, seconds=60)
+    assert [s.verdict for s in generous.check().steps] == [Verdict.PROVED]
     assert verdicts(PRODUCT.replace("KL}[P||Q]", "KL}[Q||P]")) != [Verdict.PROVED]
     # the equation is what makes p a function of x and y: without it P names nothing
     with pytest.raises(ParseError, match="P is not a declared"):
