@@ -545,13 +545,19 @@ def _outcomes(written: str, h: _Header, line: int, col: int) -> tuple[sp.Expr, i
     listed = re.fullmatch(r"\\\{(.*)\\\}", written)
     if not listed:
         return finite_set_size(written, h.ctx), 1
-    values = [v.strip() for v in listed.group(1).split(",")]
+    lo, hi = _consecutive(listed.group(1), "a set of consecutive integers such as \\{0, 1\\} "
+                          "(another set of outcomes is not read yet)", line, col)
+    return sp.Integer(hi - lo + 1), lo
+
+
+def _consecutive(listing: str, expected: str, line: int, col: int) -> tuple[int, int]:
+    """The least and greatest of `0, 1, 2` written out; a located error unless consecutive."""
+    values = [v.strip() for v in listing.split(",")]
     if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
             sorted(map(int, values)) != list(range(min(map(int, values)),
                                                   max(map(int, values)) + 1)):
-        raise ParseError("expected a set of consecutive integers such as \\{0, 1\\} (another "
-                         "set of outcomes is not read yet)", line, col)
-    return sp.Integer(len(values)), min(map(int, values))
+        raise ParseError(f"expected {expected}", line, col)
+    return min(map(int, values)), max(map(int, values))
 
 
 _HEAD = re.compile(rf"\s*({_NAME})\s*\(\s*(\w+)\s*(?:(?:\||\\mid|\\vert)\s*({_NAMES}))?\s*\)\s*")
@@ -612,14 +618,9 @@ def _integer_set(item: str, h: _Header, line: int, col: int) -> bool:
     m = re.fullmatch(r"\s*(.+?)\s*\\in\s*\\\{(.*)\\\}\s*", item)
     if not m:
         return False
-    values = [v.strip() for v in m.group(2).split(",")]
-    if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
-            sorted(map(int, values)) != list(range(min(map(int, values)),
-                                                  max(map(int, values)) + 1)):
-        raise ParseError("expected consecutive integers such as \\{0, 1\\} (another set of "
-                         "values is not read yet)", line, col)
+    lo, hi = _consecutive(m.group(2), "consecutive integers such as \\{0, 1\\} (another set "
+                          "of values is not read yet)", line, col)
     s = parse_latex(m.group(1), h.ctx, line=line, column=col)
-    lo, hi = min(map(int, values)), max(map(int, values))
     _interval(h, s, sp.Interval(lo, hi), line, col, integer=True)
     return True
 
