@@ -65,8 +65,17 @@ def linearise(expr: sp.Basic) -> sp.Basic:
             out += const * (_count(op) if dep == 1 else op.func(dep, *op.limits))
         return out
 
-    expr = sp.expand(sp.expand_log(expr))
+    expr = sp.expand(sp.expand_log(_log_of_products(expr)))
     return expr.replace(lambda e: isinstance(e, (sp.Sum, sp.Integral)), split)
+
+
+def _log_of_products(expr: sp.Basic) -> sp.Basic:
+    """log(prod_j f_j) = sum_j log f_j where SymPy knows every f_j positive (what expand_log
+    does for a product written out; an empty product is 1 and the empty sum 0)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.Product)
+        and e.args[0].function.is_positive is True,
+        lambda e: sp.Sum(sp.log(e.args[0].function), *e.args[0].limits))
 
 
 def _count(op: sp.Basic) -> sp.Basic:
@@ -415,17 +424,47 @@ def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
     bound = _bound(e) | {v for n in e.atoms(sp.Derivative) for v in n.variables} \
         | {v for n in e.atoms(sp.Subs) for v in n.variables}
     for v, interval in a.intervals:
-        if v in bound:
-            continue
-        u = sp.Dummy("u", positive=True)
         lo, hi = interval.inf, interval.sup
         if not (interval.left_open or lo.is_infinite) or not (interval.right_open or
                                                                hi.is_infinite):
             continue
-        image = (u - 1 / u if lo.is_infinite and hi.is_infinite else lo + u if hi.is_infinite
-                 else hi - u if lo.is_infinite else lo + (hi - lo) * u / (1 + u))
-        e = e.xreplace({v: image})
+
+        def image(u: sp.Expr, lo: sp.Expr = lo, hi: sp.Expr = hi) -> sp.Expr:
+            return (u - 1 / u if lo.is_infinite and hi.is_infinite else lo + u
+                    if hi.is_infinite else hi - u if lo.is_infinite
+                    else lo + (hi - lo) * u / (1 + u))
+
+        base = _entry_base(v, e)
+        if base is not None:  # p_j in (0, 1): every entry p[k] is the image of its own u[k]
+            u = sp.IndexedBase(sp.Dummy("u").name + "_" + base.name, positive=True)
+            e = e.replace(lambda n, b=base: isinstance(n, sp.Indexed) and n.base == b,
+                          lambda n, u=u, image=image: image(u[n.indices]))
+            e = _together_in(e, u)
+        elif v not in bound:
+            u = sp.Dummy("u", positive=True)
+            e = e.xreplace({v: image(u)})
     return e
+
+
+def _together_in(e: sp.Basic, u: sp.Basic) -> sp.Basic:
+    """e with each sum of plain terms in u over one denominator: 1 - u/(1 + u) is 1/(1 + u),
+    whose sign SymPy sees, so log((1 - p_j)^(1 - x_j)) splits under a sum over j."""
+    calculus = (sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs, AppliedUndef)
+    return e.replace(lambda n: isinstance(n, sp.Add) and n.has(u) and not n.has(*calculus),
+                     lambda n: sp.factor(sp.together(n)))
+
+
+def _entry_base(v: sp.Symbol, e: sp.Basic) -> sp.IndexedBase | None:
+    """The base p of an entry interval (recorded as the symbol `p[j]`) if e has entries of p
+    and takes no derivative in one of them (d/dp[j] is not d/du[j]), else None."""
+    name = v.name.partition("[")[0]
+    if not v.name.endswith("]") or name == v.name:
+        return None
+    bases = {n.base for n in e.atoms(sp.Indexed) if n.base.name == name}
+    if len(bases) != 1 or any(isinstance(x, sp.Indexed) and x.base.name == name
+                              for d in e.atoms(sp.Derivative) for x in d.variables):
+        return None
+    return bases.pop()
 
 
 def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> str | None:
@@ -684,6 +723,10 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
                     return Outcome(Verdict.PROVED, method)
                 note = "; ".join(x for x in (note, why or f"{method} needs every sum's range "
                                              f"not to run backwards") if x)
+            elif not strict:  # an equality written as <= (a chain that keeps its relation)
+                same = prove_equal(lhs, rhs, a, seconds=seconds)
+                if same:
+                    return Outcome(Verdict.PROVED, f"the two sides are equal: {same}")
     except OutOfTime as exc:
         note = "; ".join(x for x in (note, f"symbolic check stopped: {exc}") if x)
     except Exception as exc:  # a crash inside SymPy proves nothing

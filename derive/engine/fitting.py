@@ -126,11 +126,33 @@ def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
         for lg in p.atoms(sp.log):
             if isinstance(lg.args[0], Expectation):
                 yield lg.args[0]
+        yield from _integrals_as_expectations(p)
         for kl in p.atoms(KL):
             dp, dq = kl.distributions
             x = kl.limits[0]  # densities: (x, -oo, oo)
             if isinstance(dp, AppliedUndef) and isinstance(x, sp.Symbol) and dp.args == (x,):
                 yield Expectation(dq / dp, x, dp.func)
+
+
+def _integrals_as_expectations(p: sp.Expr) -> Iterator[Expectation]:
+    """E_q[g] for each integral over the real line of q(z) log g (a log inside) and of
+    q(z) g inside a log, q(z) a factor of the integrand that is a function of z alone: the
+    Jensen step of a chain written with integrals, int q log(g) dz <= log int q g dz."""
+    for node in sorted(p.atoms(sp.Integral), key=sp.default_sort_key):
+        if len(node.limits) != 1 or tuple(node.limits[0][1:]) != (-sp.oo, sp.oo):
+            continue
+        z = node.limits[0][0]
+        inside_log = any(lg.args[0] == node for lg in p.atoms(sp.log))
+        factors = sp.Mul.make_args(node.function)
+        for k, w in enumerate(factors):
+            if not (isinstance(w, AppliedUndef) and w.args == (z,)):
+                continue
+            rest = sp.Mul(*factors[:k], *factors[k + 1:])
+            if inside_log:
+                yield Expectation(rest, z, w.func)
+            for lg in sp.Add.make_args(sp.expand(rest, log=False)):
+                if isinstance(lg, sp.log):
+                    yield Expectation(lg.args[0], z, w.func)
 
 
 def _log_ratio(s: sp.Sum) -> tuple[sp.Expr, sp.Expr] | None:
