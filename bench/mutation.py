@@ -40,6 +40,8 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "derive/engine/checks.py": (
         "tests/test_engine.py", "derive/engine/checks.py", "tests/test_mutants.py",
+        "tests/test_entry_intervals.py", "tests/test_inequalities.py",
+        "tests/test_trust_checks.py",
     ),
     "derive/engine/sampling.py": (
         "tests/test_engine.py", "tests/test_mutants.py", "tests/test_properties.py",
