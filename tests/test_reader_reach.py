@@ -217,3 +217,21 @@ def test_a_transpose_of_what_may_be_a_vector_stays_an_error() -> None:
         with pytest.raises(ParseError, match="a transpose"):
             verdicts(DX.split(r"\begin{align*}")[0] + r"\begin{align*}" + row +
                      r"\end{align*}")
+
+
+# ------------------------------------------------------------------ a tuple in brackets
+def test_a_tuple_is_a_located_error_that_names_it() -> None:
+    # han_vae_kl writes N((mu_1, ..., mu_k), (sigma_1, ..., sigma_k)): standard deviations or
+    # variances? The reader does not guess: it stops at the tuple's bracket.
+    with pytest.raises(ParseError, match=r"tuple \(a, b, \.\.\.\) is not read") as err:
+        chains(r"""
+            % assume: a > 0
+            \begin{align*} \log((a, b)) &= \log(a) \end{align*}""")
+    assert (err.value.line, err.value.column) == (3, 21)  # the tuple's own bracket, after \log(
+
+
+def test_brackets_and_arguments_without_a_tuple_still_read() -> None:
+    assert verdicts(r"""
+        % assume: a > 0
+        % assume: b > 0
+        \begin{align*} \log((a b)) &= \log(a) + \log(b) \end{align*}""") == [Verdict.PROVED]

@@ -629,10 +629,21 @@ class _Parser:
                 return self.substitution()
             if t.text == r"\left" and self.peek(1).text in ("|", r"\lvert"):
                 return sp.Abs(self.delimited(self.expr))
-            return self.delimited(self.expr)
+            return self.delimited(lambda: self.no_tuple(t))
         if t.kind == "cmd":
             return self.command()
         raise self.fail("an expression", t)
+
+    def no_tuple(self, opening: Token) -> sp.Expr:
+        """The expression inside brackets, which a comma would make a tuple: (mu_1, ..., mu_k)
+        as a law's mean is not read (is its partner (sigma_1, ...) variances or standard
+        deviations?), so it is an error that names it, not a missing bracket."""
+        e = self.expr()
+        if self.at(","):
+            raise ParseError("a tuple (a, b, ...) is not read: write a vector by its name "
+                             "(declare it: % assume: \\mathbf{z} \\in \\mathbb{R}^J)",
+                             opening.line, opening.column)
+        return e
 
     def command(self) -> sp.Expr:
         t = self.peek()
