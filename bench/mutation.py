@@ -41,7 +41,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     "derive/engine/checks.py": (
         "tests/test_engine.py", "derive/engine/checks.py", "tests/test_mutants.py",
         "tests/test_entry_intervals.py", "tests/test_inequalities.py",
-        "tests/test_trust_checks.py",
+        "tests/test_trust_checks.py", "tests/test_mutants_checks.py",
     ),
     "derive/engine/sampling.py": (
         "tests/test_engine.py", "tests/test_mutants.py", "tests/test_properties.py",
@@ -145,6 +145,42 @@ def _wilson(k: int, n: int) -> list[float] | None:
     return [round((mid - half) / (1 + z * z / n), 3), round((mid + half) / (1 + z * z / n), 3)]
 
 
+def _recheck(module: str, session: Path, timeout: float, json_out: Path | None) -> int:
+    """Each survivor of a kept session applied (`patch`, which allows moved lines) to a fresh
+    copy of today's tree and tested with today's selection: killed, survived, or not
+    applicable (the code it changed has changed)."""
+    survivors = _results(session)["survivors"]
+    command = _config(module, timeout, False).split('test-command = "')[1].split('"\n')[0]
+    out = []
+    for s in survivors:
+        with tempfile.TemporaryDirectory(prefix="derive-recheck-") as tmp:
+            work = Path(tmp)
+            _copy_tree(work)
+            diff = s["diff"].split("\n", 1)[1] if s["diff"].startswith("---") and \
+                "mutation diff" in s["diff"].splitlines()[0] else s["diff"]
+            applied = subprocess.run(["patch", "-p1", "--fuzz=0", "-s"], cwd=work,
+                                     input=diff, text=True, capture_output=True)
+            if applied.returncode:
+                outcome = "not applicable"
+            else:
+                try:
+                    run = subprocess.run(command, shell=True, cwd=work, timeout=timeout,
+                                         capture_output=True,
+                                         env={**os.environ, "PYTHONPATH": str(work)})
+                    outcome = "killed" if run.returncode else "survived"
+                except subprocess.TimeoutExpired:
+                    outcome = "killed"  # a timeout counts as killed, as in cosmic-ray
+        out.append({**s, "recheck": outcome})
+        print(f"{outcome:15} line {s['line']} {s['operator']}", flush=True)
+    counts = {k: sum(o["recheck"] == k for o in out)
+              for k in ("killed", "survived", "not applicable")}
+    print(json.dumps(counts))
+    if json_out:
+        json_out.write_text(json.dumps({"module": module, **counts, "survivors": out},
+                                       indent=1) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module", choices=sorted(SELECTIONS))
@@ -152,11 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-operators", action="store_true")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--recheck", type=Path, help="a kept folder: run its survivors again "
+                        "against today's tests (after tests were added to kill them)")
     parser.add_argument("--sample", type=int, help="run only this many mutants, drawn at "
                         "random (seed 0) from those left after the filter")
     args = parser.parse_args(argv)
     if shutil.which("cosmic-ray") is None:
         parser.error("cosmic-ray is not installed: pip install -e '.[mutation]'")
+    if args.recheck:
+        return _recheck(args.module, args.recheck / "session.sqlite", args.timeout, args.json)
     work = args.keep or Path(tempfile.mkdtemp(prefix="derive-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
     _copy_tree(work)

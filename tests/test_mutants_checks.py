@@ -1,0 +1,35 @@
+"""Fast tests that kill the mutants of derive/engine/checks.py the rest of its mutation
+selection let through (`python bench/mutation.py derive/engine/checks.py`; survivors and the
+reasons for those left are listed in docs/soundness.md, "Mutation testing")."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.engine.assumptions import Assumptions
+from derive.engine.checks import _changed_variables, check_equal, linearise
+from derive.engine.verdict import Verdict
+
+x = sp.Symbol("x", real=True)
+j = sp.Symbol("j", integer=True)
+n = sp.Symbol("n", integer=True, positive=True)
+
+
+def test_a_sum_of_ones_counts_its_terms_and_an_integral_of_one_is_not_a_count():
+    assert linearise(sp.Sum(3, (j, 1, n))) == 3 * n
+    assert linearise(sp.Integral(2, (x, 0, 1))) == 2 * sp.Integral(1, (x, 0, 1))
+    assert check_equal(sp.Integral(2, (x, 0, 1)), 4, Assumptions()).verdict is Verdict.REFUTED
+
+
+def test_a_change_of_variables_keeps_the_whole_real_line():
+    z, eps, mu = (sp.Symbol(s, real=True) for s in ("z", "epsilon", "mu"))
+    sigma = sp.Symbol("sigma", positive=True)
+    f = sp.Function("f", positive=True)
+    normal = sp.exp(-(z - mu) ** 2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
+    lhs = sp.Integral(normal * sp.log(f(z)), (z, -sp.oo, sp.oo))
+    rhs = sp.Integral(sp.exp(-eps**2 / 2) / sp.sqrt(2 * sp.pi)
+                      * sp.Subs(sp.log(f(z)), z, mu + sigma * eps), (eps, -sp.oo, sp.oo))
+    assert _changed_variables(lhs - rhs, Assumptions()) == \
+        (0, "z = epsilon*sigma + mu, sigma > 0")
+    wrong = rhs.xreplace({sp.Integer(2): sp.Integer(3)})  # exp(-eps^2 / 3): not N(0, 1)
+    assert _changed_variables(lhs - wrong, Assumptions())[0] != 0
