@@ -40,8 +40,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "derive/engine/checks.py": (
         "tests/test_engine.py", "derive/engine/checks.py", "tests/test_mutants.py",
-        "tests/test_entry_intervals.py", "tests/test_inequalities.py",
-        "tests/test_trust_checks.py", "tests/test_mutants_checks.py",
+        "tests/test_mutants_checks.py", "tests/test_entry_intervals.py",
     ),
     "derive/engine/sampling.py": (
         "tests/test_engine.py", "tests/test_mutants.py", "tests/test_properties.py",
