@@ -7,7 +7,15 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.engine.assumptions import Assumptions
-from derive.engine.checks import _changed_variables, check_equal, linearise
+from derive.engine.checks import (
+    _changed_variables,
+    _everywhere,
+    check_equal,
+    linearise,
+    prove_sign,
+    symbolic_zero,
+    unproved_conditions,
+)
 from derive.engine.verdict import Verdict
 
 x = sp.Symbol("x", real=True)
@@ -33,3 +41,33 @@ def test_a_change_of_variables_keeps_the_whole_real_line():
         (0, "z = epsilon*sigma + mu, sigma > 0")
     wrong = rhs.xreplace({sp.Integer(2): sp.Integer(3)})  # exp(-eps^2 / 3): not N(0, 1)
     assert _changed_variables(lhs - wrong, Assumptions())[0] != 0
+
+
+def test_a_difference_that_is_zero_as_written_is_exact():
+    assert symbolic_zero(sp.S.Zero, Assumptions()) == "exact"
+
+
+def test_a_removable_point_stays_a_condition():
+    """(x^2 - 1)/(x - 1) = x + 1 needs x != 1, which real x does not give."""
+    assert unproved_conditions([(x**2 - 1) / (x - 1)], Assumptions()) == ["x - 1 != 0"]
+    assert check_equal((x**2 - 1) / (x - 1), x + 1, Assumptions()).verdict \
+        is not Verdict.PROVED
+
+
+def test_nonzero_on_an_interval_by_solveset():
+    """1/x has no zero on [-1, 1] (sign analysis cannot say: it changes sign)."""
+    on = Assumptions(intervals=((x, sp.Interval(-1, 1)),))
+    assert _everywhere("nonzero", 1 / x, on)
+    assert not _everywhere("nonzero", x, on)
+
+
+def test_an_integral_of_a_positive_function_over_an_ordered_range_is_positive():
+    assert _everywhere("pos", sp.Integral(sp.exp(x), (x, 0, 1)), Assumptions())
+    assert not _everywhere("pos", sp.Integral(sp.exp(x), (x, 1, 0)), Assumptions())
+
+
+def test_nonnegative_on_a_closed_interval_by_solveset():
+    y = sp.Symbol("y", positive=True)
+    on = Assumptions(intervals=((y, sp.Interval(1, 2)),))
+    assert prove_sign(y - 1, on, strict=False) == "solveset on y in Interval(1, 2)"
+    assert prove_sign(y - 1, on, strict=True) is None  # y = 1
