@@ -71,3 +71,15 @@ def test_nonnegative_on_a_closed_interval_by_solveset():
     on = Assumptions(intervals=((y, sp.Interval(1, 2)),))
     assert prove_sign(y - 1, on, strict=False) == "solveset on y in Interval(1, 2)"
     assert prove_sign(y - 1, on, strict=True) is None  # y = 1
+
+
+def test_an_integral_is_signed_only_over_an_ordered_range_of_a_signed_function():
+    assert not _everywhere("nonneg", sp.Integral(x**2, (x, 1, 0)), Assumptions())
+    assert not _everywhere("nonneg", sp.Integral(x, (x, -1, 0)), Assumptions())
+    assert _everywhere("nonneg", sp.Integral(x**2, (x, 0, 1)), Assumptions())
+
+
+def test_an_integral_of_a_positive_unknown_function_is_positive_in_sign_analysis():
+    f = sp.Function("f", positive=True)
+    assert prove_sign(sp.Integral(f(x), (x, 0, 1)), Assumptions(), strict=True)
+    assert prove_sign(sp.Integral(f(x), (x, 1, 0)), Assumptions(), strict=False) is None
