@@ -157,6 +157,7 @@ def _recheck(module: str, session: Path, timeout: float, json_out: Path | None) 
             _copy_tree(work)
             diff = s["diff"].split("\n", 1)[1] if s["diff"].startswith("---") and \
                 "mutation diff" in s["diff"].splitlines()[0] else s["diff"]
+            diff += "" if diff.endswith("\n") else "\n"  # patch needs the last line ended
             applied = subprocess.run(["patch", "-p1", "--fuzz=0", "-s"], cwd=work,
                                      input=diff, text=True, capture_output=True)
             if applied.returncode:
