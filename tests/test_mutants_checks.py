@@ -11,7 +11,9 @@ from derive.engine.checks import (
     _changed_variables,
     _everywhere,
     check_equal,
+    check_relation,
     linearise,
+    prove_equal,
     prove_sign,
     symbolic_zero,
     unproved_conditions,
@@ -83,3 +85,53 @@ def test_an_integral_of_a_positive_unknown_function_is_positive_in_sign_analysis
     f = sp.Function("f", positive=True)
     assert prove_sign(sp.Integral(f(x), (x, 0, 1)), Assumptions(), strict=True)
     assert prove_sign(sp.Integral(f(x), (x, 1, 0)), Assumptions(), strict=False) is None
+
+
+def test_an_interval_and_a_cancellation_together():
+    """p in (0, 1): (1 - p^2)/(1 - p) + log((1 - p)^2) = 1 + p + 2 log(1 - p) needs both the
+    image of the interval (1 - p > 0) and cancel (the rational part)."""
+    p = sp.Symbol("p", positive=True)
+    on = Assumptions(intervals=((p, sp.Interval.open(0, 1)),))
+    lhs = (1 - p**2) / (1 - p) + sp.log((1 - p) ** 2)
+    assert check_equal(lhs, 1 + p + 2 * sp.log(1 - p), on).verdict is Verdict.PROVED
+    assert check_equal(lhs, 1 + p + 2 * sp.log(p - 1), on).verdict is not Verdict.PROVED
+
+
+def test_a_rational_identity_is_proved_by_cancel():
+    y = sp.Symbol("y", positive=True)
+    assert symbolic_zero((y**2 - 1) / (y + 1) - (y - 1), Assumptions()) == \
+        "linearity, then cancel (rational functions)"
+
+
+def test_an_integral_of_a_positive_function_splits_out_of_a_log():
+    f = sp.Function("f", positive=True)
+    one, two = sp.Integral(f(x), (x, 0, 1)), sp.Integral(f(x), (x, 0, 2))
+    method = symbolic_zero(sp.log(one * two) - sp.log(one) - sp.log(two), Assumptions())
+    assert method is not None and "integrals of positive functions" in method
+    back = sp.Integral(f(x), (x, 1, 0))  # negative: log(back * back) is not 2 log(back)
+    assert symbolic_zero(sp.log(back * back) - 2 * sp.log(back), Assumptions()) is None
+
+
+def test_an_interval_that_does_not_start_at_zero():
+    """p in (1, 3): log((3 - p)^2) = 2 log(3 - p); on (1, 5) it would be false."""
+    p = sp.Symbol("p", positive=True)
+    on = Assumptions(intervals=((p, sp.Interval.open(1, 3)),))
+    assert check_equal(sp.log((3 - p) ** 2), 2 * sp.log(3 - p), on).verdict is Verdict.PROVED
+    wide = Assumptions(intervals=((p, sp.Interval.open(1, 5)),))
+    assert check_equal(sp.log((3 - p) ** 2), 2 * sp.log(3 - p), wide).verdict \
+        is not Verdict.PROVED
+
+
+def test_points_outside_a_hypothesis_are_skipped_not_the_end_of_the_search():
+    a, b = sp.symbols("a b", real=True)
+    inside = Assumptions(facts=(sp.Lt(a**2 + b**2, 1),))
+    assert check_relation(a * b, "<=", 0, inside).verdict is Verdict.REFUTED
+
+
+def test_a_quick_equality_needs_its_split_integrals_to_exist():
+    """int_0^1 1/x dx - int_0^1 (1/x - 1) dx is oo - oo, not 1 (issue 13, class 3)."""
+    t = sp.Symbol("t", positive=True)
+    lhs = sp.Integral(1 / t, (t, 0, 1)) - sp.Integral(1 / t - 1, (t, 0, 1))
+    assert prove_equal(lhs, 1, Assumptions()) is None
+    assert prove_equal(lhs, 1, Assumptions(), quick=True) is None
+    assert check_relation(lhs, ">=", 1, Assumptions()).verdict is not Verdict.PROVED
