@@ -8,6 +8,7 @@ import sympy as sp
 
 from derive.engine.assumptions import Assumptions
 from derive.engine.checks import (
+    EQUALITY_SAMPLES,
     _changed_variables,
     _everywhere,
     check_equal,
@@ -135,3 +136,27 @@ def test_a_quick_equality_needs_its_split_integrals_to_exist():
     assert prove_equal(lhs, 1, Assumptions()) is None
     assert prove_equal(lhs, 1, Assumptions(), quick=True) is None
     assert check_relation(lhs, ">=", 1, Assumptions()).verdict is not Verdict.PROVED
+
+
+DILOG = (sp.polylog(2, x) + sp.polylog(2, 1 - x),  # Euler's reflection, for x in (0, 1):
+         sp.pi**2 / 6 - sp.log(x) * sp.log(1 - x))  # true, and beyond simplify
+
+
+def test_an_identity_beyond_simplify_is_corroborated_at_the_stated_number_of_points():
+    on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
+    out = check_equal(*DILOG, on, seconds=5)
+    assert (out.verdict, out.method) == \
+        (Verdict.CORROBORATED, f"agrees at {EQUALITY_SAMPLES} random points (40 digits)")
+
+
+def test_running_out_of_time_in_the_symbolic_check_is_said():
+    on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
+    out = check_equal(*DILOG, on, seconds=1e-3)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.notes and out.notes[0].startswith("symbolic check stopped: time limit")
+
+
+def test_solveset_on_a_complex_expression_proves_nothing():
+    y = sp.Symbol("y", real=True)
+    on = Assumptions(intervals=((y, sp.Interval(0, 1)),))
+    assert prove_sign(sp.I * y, on, strict=False) is None  # solveset raises ValueError
