@@ -160,3 +160,16 @@ def test_solveset_on_a_complex_expression_proves_nothing():
     y = sp.Symbol("y", real=True)
     on = Assumptions(intervals=((y, sp.Interval(0, 1)),))
     assert prove_sign(sp.I * y, on, strict=False) is None  # solveset raises ValueError
+
+
+def test_a_log_of_a_real_variable_keeps_its_condition():
+    assert unproved_conditions([sp.log(x)], Assumptions()) == ["x > 0"]
+
+
+def test_taking_factors_out_of_a_double_sum_is_named():
+    k = sp.Symbol("k", integer=True)
+    m = sp.Symbol("m", integer=True, positive=True)
+    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+    e = sp.Sum(a[j] * b[k], (j, 1, n), (k, 1, m)) - sp.Sum(b[k] * sp.Sum(a[j], (j, 1, n)),
+                                                           (k, 1, m))
+    assert symbolic_zero(e, Assumptions()).startswith("factors taken out of the sums")
