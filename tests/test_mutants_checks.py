@@ -11,8 +11,10 @@ from derive.engine.checks import (
     EQUALITY_SAMPLES,
     _changed_variables,
     _everywhere,
+    _may_run_backwards,
     check_equal,
     check_relation,
+    factor_out_of_sums,
     linearise,
     prove_equal,
     prove_sign,
@@ -173,3 +175,54 @@ def test_taking_factors_out_of_a_double_sum_is_named():
     e = sp.Sum(a[j] * b[k], (j, 1, n), (k, 1, m)) - sp.Sum(b[k] * sp.Sum(a[j], (j, 1, n)),
                                                            (k, 1, m))
     assert symbolic_zero(e, Assumptions()).startswith("factors taken out of the sums")
+
+
+def test_a_derivative_of_a_kink_is_not_proved_symbolically():
+    assert symbolic_zero(sp.Derivative(sp.Abs(x), x) - sp.sign(x), Assumptions()) is None
+
+
+def test_a_change_of_variables_needs_a_scale_proved_positive():
+    z, eps, mu = (sp.Symbol(s, real=True) for s in ("z", "epsilon", "mu"))
+    t = sp.Symbol("t", real=True, nonzero=True)  # may be negative: the range would flip
+    f = sp.Function("f", positive=True)
+    lhs = sp.Integral(f(z), (z, -sp.oo, sp.oo))
+    rhs = sp.Integral(t * sp.Subs(f(z), z, mu + t * eps), (eps, -sp.oo, sp.oo))
+    assert _changed_variables(lhs - rhs, Assumptions()) == (lhs - rhs, "")
+    declared = Assumptions(facts=(sp.Gt(t, 0),))
+    assert _changed_variables(lhs - rhs, declared)[1] == "z = epsilon*t + mu, t > 0"
+
+
+def test_a_range_that_may_run_backwards():
+    a = sp.IndexedBase("a", real=True)
+    m = sp.Symbol("m", integer=True)
+    assert _may_run_backwards(sp.Sum(a[j], (j, 3, n)), Assumptions())  # n = 1: 3..1
+    assert not _may_run_backwards(sp.Sum(a[j], (j, 2, n)), Assumptions())
+    from2 = Assumptions(intervals=((m, sp.Interval(2, 10)),))  # m - 2 >= 0 by solveset
+    assert not _may_run_backwards(sp.Sum(a[j], (j, 3, m)), from2)
+    assert _may_run_backwards(sp.Sum(a[j], (j, 4, m)), from2)
+
+
+def test_a_declared_positive_expression_either_way_round():
+    y = sp.Symbol("y", real=True)
+    for fact in (sp.Gt(y**2 - 3, 0), sp.Lt(0, y**2 - 3)):
+        assert unproved_conditions([sp.log(y**2 - 3)], Assumptions(facts=(fact,))) == []
+    assert unproved_conditions([sp.log(y**2 - 3)], Assumptions(facts=(sp.Gt(y, 1),))) \
+        == ["y**2 - 3 > 0"]
+
+
+def test_a_factor_stays_in_a_sum_whose_range_depends_on_it():
+    k = sp.Symbol("k", integer=True)
+    a, b = sp.IndexedBase("a", real=True), sp.IndexedBase("b", real=True)
+    ragged = sp.Sum(a[j] * b[k], (j, 1, k), (k, 1, n))
+    assert factor_out_of_sums(ragged) == ragged
+
+
+def test_corroboration_evaluates_both_sides_at_every_point(monkeypatch):
+    import derive.engine.checks as checks
+
+    calls = []
+    real = checks.evaluate
+    monkeypatch.setattr(checks, "evaluate", lambda *args: calls.append(1) or real(*args))
+    on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
+    out = check_equal(*DILOG, on, seconds=5)
+    assert out.verdict is Verdict.CORROBORATED and len(calls) >= 2 * EQUALITY_SAMPLES
