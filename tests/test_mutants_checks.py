@@ -226,3 +226,17 @@ def test_corroboration_evaluates_both_sides_at_every_point(monkeypatch):
     on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
     out = check_equal(*DILOG, on, seconds=5)
     assert out.verdict is Verdict.CORROBORATED and len(calls) >= 2 * EQUALITY_SAMPLES
+
+
+def test_a_function_declared_positive_at_every_point_of_a_law():
+    from derive.engine.assumptions import Density, Distribution
+    from derive.engine.checks import positive_functions
+
+    q, g = sp.Function("q"), sp.Function("g")
+    p = sp.IndexedBase("p", positive=True)
+    over_x = Assumptions(densities=(Density(q, x),), facts=(sp.Gt(g(x), 0),))
+    assert positive_functions(g(x), over_x).is_positive
+    over_j = Assumptions(distributions=(Distribution(p, j, n),), facts=(sp.Gt(g(j), 0),))
+    assert positive_functions(g(j), over_j).is_positive
+    at_a_point = Assumptions(densities=(Density(q, x),), facts=(sp.Gt(g(1), 0),))
+    assert positive_functions(g(x), at_a_point).is_positive is None
