@@ -33,7 +33,7 @@ from derive.engine.domain import unproved_existence
 PRECISION = 40  # decimal digits for evaluation
 REL_TOL = 1e-10  # two values closer than this (relative) count as equal
 ADMISSIBLE_TOL = 1e-12  # a declaration holds at a point up to this (relative), at 80 digits
-Sizes = tuple[tuple[sp.Symbol, int], ...]
+Sizes = tuple[tuple[sp.Basic, int], ...]  # L -> 3, and s[1] -> 2 of a ragged sum
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Point:
     for it at this point.
     """
 
-    sizes: dict[sp.Symbol, int]
+    sizes: dict[sp.Basic, int]
     values: dict[sp.Basic, float]
     densities: dict[sp.FunctionClass, tuple[float, float]]
 
@@ -78,25 +78,53 @@ def empty_sums(expr: sp.Basic) -> sp.Basic:
 
 
 def _expand_sum(s: sp.Sum | sp.Product) -> sp.Basic:
-    """A sum (product) with integer limits written out term by term (doit is far slower)."""
-    body, join = s.function, (sp.Add if isinstance(s, sp.Sum) else sp.Mul)
-    for var, lo, hi in s.limits:  # innermost first: its range may depend on an outer index
-        if not (lo.is_Integer and hi.is_Integer):
-            return s
-        body = join(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
-    return body
+    """A sum (product) with integer limits written out term by term (doit is far slower).
+
+    Innermost first; when an inner range is not concrete (a ragged sum: j = 1..s[l]) but the
+    outermost is, the outer index is written out first, each term with its own inner range
+    (s[1], s[2], ...), never one range for every l."""
+    def concrete(lim: tuple) -> bool:
+        return lim[1].is_Integer and lim[2].is_Integer
+
+    def terms(body: sp.Basic, var: sp.Symbol, lo: sp.Integer, hi: sp.Integer) -> sp.Basic:
+        return join(*[body.xreplace({var: sp.Integer(k)}) for k in range(int(lo), int(hi) + 1)])
+
+    join = sp.Add if isinstance(s, sp.Sum) else sp.Mul
+    body, limits = s.function, list(s.limits)
+    while limits and concrete(limits[0]):
+        body = terms(body, *limits.pop(0))
+    if not limits:
+        return body
+    if len(limits) > 1 and concrete(limits[-1]):
+        return terms(s.func(body, *limits[:-1]), *limits[-1])
+    return s if len(limits) == len(s.limits) else s.func(body, *limits)
 
 
 @lru_cache(maxsize=4096)
 def with_sizes(expr: sp.Basic, sizes: Sizes) -> sp.Basic:
     """expr with the sizes substituted and every sum over a concrete range written out
-    (a range that runs backwards is empty)."""
-    e = sp.sympify(expr.xreplace(dict(sizes))) if sizes else expr
+    (a range that runs backwards is empty). A ragged sum, whose inner range s[l] depends on
+    the outer index, is written out as far as the sizes given fix its ranges: the outer sum
+    gives the terms s[1], s[2], ..., which are sizes of their own (`sample_point`)."""
+    e, rule = sp.sympify(expr), dict(sizes)
     while True:  # an inner range becomes concrete once the outer index is a number
-        done = e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), _expand_sum)
+        done = e.xreplace(rule).replace(lambda a: isinstance(a, (sp.Sum, sp.Product)),
+                                        _expand_sum)
         if done == e:
             return e
         e = done
+
+
+def _bound_in_limits(e: sp.Basic, bound: frozenset = frozenset()) -> bool:
+    """Is a sum's range written with the index of an enclosing sum (a ragged sum left)?
+    Its entries s[l] would be one variable for every l: no value, never a wrong one."""
+    if isinstance(e, (sp.Sum, sp.Product)):
+        for var, lo, hi in reversed(e.limits):  # outermost first
+            if (lo.free_symbols | hi.free_symbols) & bound:
+                return True
+            bound = bound | {var}
+        return _bound_in_limits(e.function, bound)
+    return any(_bound_in_limits(a, bound) for a in e.args)
 
 
 def _density_params(f: sp.FunctionClass) -> tuple[sp.Dummy, sp.Dummy]:
@@ -145,7 +173,7 @@ def compiled(expr: sp.Basic, sizes: Sizes, densities: tuple[sp.FunctionClass, ..
                               and v not in params and v not in labels), key=str))
     if unevaluable:
         return variables, None
-    if unproved_existence(with_sizes(expr, sizes)):
+    if unproved_existence(with_sizes(expr, sizes)) or _bound_in_limits(e):
         return variables, None
     # d/dt g(t) at t = 0.3 is g'(0.3): differentiate before t becomes a number.
     e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
@@ -279,14 +307,29 @@ def _pins(a: Assumptions) -> list[tuple[sp.Basic, sp.Basic]]:
     return out
 
 
-def _limit_symbols(exprs: list[sp.Basic]) -> set[sp.Symbol]:
-    """Integer symbols in the limits of sums: drawn as sizes, so that the sums are written out."""
-    out: set[sp.Symbol] = set()
+def _limit_symbols(exprs: list[sp.Basic]) -> set[sp.Basic]:
+    """Integer symbols, and integer entries at a number (s[2]), in the limits of sums, not
+    bound by an enclosing sum: drawn as sizes, so that the sums are written out. The index l
+    of an outer sum is never one (s[l] in a ragged sum's inner range takes each l's value)."""
+    out: set[sp.Basic] = set()
+
+    def walk(e: sp.Basic, bound: frozenset) -> None:
+        if isinstance(e, (sp.Sum, sp.Product)):
+            for var, lo, hi in reversed(e.limits):  # outermost first
+                for x in (lo, hi):
+                    labels = {i.base.label for i in x.atoms(sp.Indexed)}  # s of s[l]: a name
+                    out.update(v for v in x.free_symbols if isinstance(v, sp.Symbol)
+                               and v.is_integer and v not in bound | labels)
+                    out.update(v for v in x.atoms(sp.Indexed) if v.is_integer
+                               and all(i.is_Integer for i in v.indices))
+                bound = bound | {var}
+            walk(e.function, bound)
+            return
+        for a in e.args:
+            walk(a, bound)
+
     for e in exprs:
-        for s in sp.sympify(e).atoms(sp.Sum):
-            for _, lo, hi in s.limits:
-                out |= {v for v in (lo.free_symbols | hi.free_symbols)
-                        if isinstance(v, sp.Symbol) and v.is_integer}
+        walk(sp.sympify(e), frozenset())
     return out
 
 
@@ -295,16 +338,21 @@ def sample_point(exprs: list[sp.Basic], a: Assumptions, rng: np.random.Generator
     every other variable from its declared set; declared equalities pin their variable."""
     pins = _pins(a)
     related = [sp.sympify(e) for e in (*exprs, *a.hypotheses(), *(e for pin in pins for e in pin))]
-    sizes: dict[sp.Symbol, int] = {}
+    sizes: dict[sp.Basic, int] = {}
     for d in a.distributions:
         for s in sp.sympify(d.size).free_symbols:
             if s not in sizes:
                 drawn = _symbol_value(s, a, rng, SIZE_WINDOW)
                 sizes[s] = int(drawn) if drawn is not None else 1
-    for s in sorted(_limit_symbols(related) - set(sizes), key=str):
-        drawn = _symbol_value(s, a, rng)
-        if drawn is not None:
-            sizes[s] = int(drawn)
+    for _ in range(3):  # the sizes s[1], s[2] of a ragged sum appear once L is drawn
+        key = tuple(sorted(sizes.items(), key=str))
+        new = _limit_symbols([with_sizes(e, key) for e in related]) - set(sizes)
+        for s in sorted(new, key=str):
+            drawn = _symbol_value(s, a, rng)
+            if drawn is not None:
+                sizes[s] = int(drawn)
+        if not new:
+            break
     for old, new in pins:  # n = 3 declared: the size is 3
         if old in sizes and sp.sympify(new).is_Integer:
             sizes[old] = int(new)

@@ -47,6 +47,7 @@ from derive.engine.derivation import _REL, Derivation, Step, chain_relation
 from derive.notation import macros
 from derive.notation.reader import (
     Context,
+    KLOfNumbers,
     ParseError,
     finite_set_size,
     hidden_parameter,
@@ -100,7 +101,8 @@ class _Header:
                       sum_laws=set(self.ctx.sum_laws), several=dict(self.ctx.several),
                       moving=dict(self.ctx.moving), givens=dict(self.ctx.givens),
                       vectors=set(self.ctx.vectors), dims=dict(self.ctx.dims),
-                      scalar_normals=set(self.ctx.scalar_normals))
+                      scalar_normals=set(self.ctx.scalar_normals),
+                      kl_numbers=self.ctx.kl_numbers, calls=set(self.ctx.calls))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -335,6 +337,10 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
                 h.ctx.densities[n] = Density(f, x)
                 h.densities.append(Density(f, x))
         return
+    m = re.fullmatch(r"\s*(.+?)\s*\(([^()]*)\)\s+function\s*", item)
+    if m:  # L(\theta) function: L applied is a function, L alone a number
+        _call(m.group(1), m.group(2), h, line, col)
+        return
     m = re.fullmatch(_NAMES + r"\s+((?:real|positive|negative|nonnegative|integer|natural|"
                      r"function|constant)(?:\s+(?:real|positive|negative|nonnegative|integer|"
                      r"natural))*)", item)
@@ -375,14 +381,59 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
             and not _of_laws(item[named.end():], h):
         h.ctx.names[named.group(1)] = sp.Function(named.group(1), real=True)  # \mathrm{H}(X)
     h.ctx.bound = _latent(h)
+    before = set(h.ctx.names)
+    h.ctx.kl_head = "KL" in item.split("=")[0]  # D_KL(a || b) = ...: perhaps a definition
     try:
         rel = parse_latex(item, h.ctx, line=line, column=col)
     finally:
-        h.ctx.bound = []
+        h.ctx.bound, h.ctx.kl_head = [], False
     if not isinstance(rel, sp.Rel):
         raise ParseError(f"expected a declaration or a relation, found {item.strip()!r}",
                          line, col)
+    if isinstance(rel, sp.Eq) and isinstance(rel.lhs, KLOfNumbers):
+        _kl_of_numbers(h, rel, before, line, col)
+        return
+    if rel.atoms(KLOfNumbers):
+        raise ParseError("D_KL of two names that are not declared laws is read only as the "
+                         "left side of its definition: D_KL(a \\| b) = ...", line, col)
     _relation(h, rel, line, col)
+
+
+def _kl_of_numbers(h: _Header, rel: sp.Eq, before: set[str], line: int, col: int) -> None:
+    """`D_KL(a \\| b) = f(a, b)` with a, b plain names, no declared laws: the KL of two
+    numbers, a rule for every value of a and b (a Lambda; the names are its bound variables,
+    so `\\hat{\\rho}` here is never the family of entries `\\hat{\\rho}_j`)."""
+    a, b = rel.lhs.args
+    if not all(isinstance(v, (sp.Symbol, sp.IndexedBase)) for v in (a, b)) or a == b:
+        raise ParseError(f"expected two different plain names in the definition "
+                         f"D_KL(a \\| b) = ..., found {a} and {b}", line, col)
+    if h.ctx.kl_numbers is not None:
+        raise ParseError("D_KL of two numbers is already defined above", line, col)
+    if rel.rhs.atoms(KLOfNumbers):
+        raise ParseError("the definition of D_KL of two numbers uses D_KL itself", line, col)
+    entries = sorted({str(x) for x in rel.rhs.atoms(sp.Indexed) if x.base in (a, b)})
+    if entries:
+        raise ParseError(f"the definition of D_KL({a} || {b}) uses the entry {entries[0]} of "
+                         f"its argument {entries[0].split('[')[0]}", line, col)
+    da, db = sp.Dummy(str(a)), sp.Dummy(str(b))
+    h.ctx.kl_numbers = sp.Lambda((da, db), rel.rhs.xreplace({a: da, b: db}))
+    for v in (a, b):  # a name this equation introduced is its bound variable only
+        if str(v) not in before:
+            h.ctx.names.pop(str(v), None)
+
+
+def _call(head: str, args: str, h: _Header, line: int, col: int) -> None:
+    """`L(\\theta) function`: L followed by `(` is the function L applied (an unknown), while
+    L alone stays the number it is elsewhere (Weng writes L(theta) for the loss beside L, the
+    number of layers). L stays a variable: a header that made L a law or a family is refused."""
+    name = parse_latex(head, h.ctx, line=line, column=col)
+    params = [parse_latex(a, h.ctx, line=line, column=col) for a, _ in _split_items(args)]
+    if not isinstance(name, sp.Symbol) or not params or \
+            not all(isinstance(v, sp.Symbol) for v in params):
+        raise ParseError(f"expected a name applied to variables before 'function', found "
+                         f"{head}({args})", line, col)
+    h.ctx.calls.add(name.name)
+    h.notes.append(f"{head}({args}) function")
 
 
 def _of_laws(rest: str, h: _Header) -> bool:

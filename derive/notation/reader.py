@@ -223,6 +223,13 @@ class Context:
     # p_x|theta -> (theta,): the given variables of a conditional density (a derivative in one
     # of them is read only if the density is declared to depend on it, see `moving`)
     givens: dict[str, tuple[sp.Basic, ...]] = field(default_factory=dict)
+    # D_KL(a || b) of two numbers, as a header equation defines it (a Lambda of a, b); while
+    # such an equation is read, `kl_head` is set and D_KL of two names is the head KLOfNumbers
+    kl_numbers: sp.Lambda | None = None
+    kl_head: bool = False
+    # L of `% assume: L(\theta) function`: L followed by `(` is that function applied, while L
+    # alone stays a number (the source's L(theta) beside its number of layers L)
+    calls: set[str] = field(default_factory=set)
 
     def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
         """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
@@ -954,6 +961,10 @@ class _Parser:
         if not self.open_paren() or self.open_paren() == "]" or self.peek().text == r"\left" \
                 and self.peek(1).text != "(":
             return False
+        if full in self.ctx.calls and self.open_paren() == ")":
+            self.reading(self.peek(), f"{full}(...) as the function {full} applied (declared "
+                                      f"`{full}(...) function`); {full} alone is a number")
+            return True
         if self.toks[self.k].text in SPACES and not self.ctx.is_function(full):
             # p_1 \, (1 - p_2): a space before the parenthesis, a product (no f \, (x))
             self.reading(self.peek(), f"{full} \\, (...) as a product (a space before the "
@@ -1678,6 +1689,10 @@ class _Parser:
         p, q = (self.ctx.several.get(getattr(e, "name", None), e) for e in (p, q))
         if isinstance(p, AppliedUndef) and len(p.args) > 1:
             return self.kl_of_several(p, q, t)
+        if self.ctx.kl_head or self.ctx.kl_numbers is not None:
+            numbers = self.kl_of_numbers(p, q, t)
+            if numbers is not None:
+                return numbers
         from derive.engine.definitions import KL
 
         # D_KL(q || p(z)): a density named alone takes the other one's variable
@@ -1698,6 +1713,32 @@ class _Parser:
         self.reading(t, f"KL as the integral of {shown(p)} log({shown(p)}/{shown(q)}) over "
                         f"{', '.join(map(str, p.args))}")
         return sp.Integral(p * sp.log(p / q), *[(v, -sp.oo, sp.oo) for v in p.args])
+
+    def kl_of_numbers(self, p: sp.Basic, q: sp.Basic, t: Token) -> sp.Expr | None:
+        """D_KL(a || b) of two numbers (neither a declared law): the header's definition
+        applied, shown; None when either is a law (the KL of distributions, or its error).
+
+        A family by name (rho_hat, whose entries are rho_hat[j, l]) is not a number: an error,
+        never the definition's argument silently identified with the family."""
+        def law(e: sp.Basic) -> bool:
+            try:
+                self.law_limits(e, t)
+            except ParseError:
+                return False
+            return True
+
+        if law(p) or law(q):
+            return None
+        if self.ctx.kl_head:  # the left side of the header's definition
+            return KLOfNumbers(p, q)
+        for e in (p, q):
+            if isinstance(e, (sp.IndexedBase, UndefinedFunction)):
+                raise ParseError(f"{e} is a family or a function, not a number: D_KL of two "
+                                 f"numbers takes its entries ({e}_j)", t.line, t.column)
+        out = self.ctx.kl_numbers(p, q)
+        self.reading(t, f"D_KL({shown(p)} || {shown(q)}) as the header's D_KL of two numbers: "
+                        f"{shown(out)}")
+        return out
 
     def kl_args(self) -> tuple[sp.Expr, sp.Expr]:
         a = self.expr()
@@ -1758,6 +1799,11 @@ class _Parser:
                     return p, d.limits()
         raise ParseError(f"{p} is not a declared distribution or density (declare it: "
                          f"% assume: {p} distribution, or {p} density)", t.line, t.column)
+
+
+class KLOfNumbers(sp.Function):
+    """D_KL(a || b) of two names on the left of a header equation: the head of a definition
+    of the KL of two numbers (`derive.notation.document` turns it into `Context.kl_numbers`)."""
 
 
 def hidden_parameter(e: sp.Basic, ctx: Context, line: int, column: int) -> None:
