@@ -54,6 +54,13 @@ def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
             yield orient(use)
     for use in _gibbs_uses(small, big):  # D_KL >= 0 itself, where no instance above fits
         yield orient(use)
+    for e in dict.fromkeys(x for p in (small, big) for x in _integrals_as_expectations(p)):
+        try:  # Jensen in integrals written out: after Gibbs, whose D_KL's integrals these are
+            instance = jensen_expectation(_log(), e)
+        except ValueError:
+            continue
+        for use in _fits(instance, small, big):
+            yield orient(use)
     if common is not None:
         f, g, index = common
         for instance in _instances(f, g):
@@ -126,7 +133,6 @@ def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
         for lg in p.atoms(sp.log):
             if isinstance(lg.args[0], Expectation):
                 yield lg.args[0]
-        yield from _integrals_as_expectations(p)
         for kl in p.atoms(KL):
             dp, dq = kl.distributions
             x = kl.limits[0]  # densities: (x, -oo, oo)
