@@ -240,3 +240,31 @@ def test_a_function_declared_positive_at_every_point_of_a_law():
     assert positive_functions(g(j), over_j).is_positive
     at_a_point = Assumptions(densities=(Density(q, x),), facts=(sp.Gt(g(1), 0),))
     assert positive_functions(g(x), at_a_point).is_positive is None
+
+
+def test_a_sum_over_a_range_that_is_not_integer_spaced_is_not_counted():
+    third = sp.Rational(1, 3)
+    assert linearise(sp.Sum(2, (j, third, 2 * third))).has(sp.Sum)
+
+
+def test_factors_out_of_a_triple_sum_keep_every_range():
+    i, k = sp.symbols("i k", integer=True)
+    a, b, c = (sp.IndexedBase(s, real=True) for s in "abc")
+    triple = sp.Sum(a[i] * b[j] * c[k], (i, 1, n), (j, 1, n), (k, 1, n))
+    pulled = factor_out_of_sums(triple)
+    assert pulled != triple
+    assert sp.expand(pulled.subs(n, 2).doit() - triple.subs(n, 2).doit()) == 0
+
+
+def test_a_real_value_is_printed_without_its_zero_imaginary_part():
+    from derive.engine.checks import _fmt
+
+    assert (_fmt(complex(1.5, 0)), _fmt(complex(1.5, 2))) == ("1.5", "1.5+2j")
+
+
+def test_an_interval_image_proves_strict_signs_only_when_positive():
+    p = sp.Symbol("p", positive=True)
+    y = sp.Symbol("y", nonnegative=True)
+    on = Assumptions(intervals=((p, sp.Interval.open(0, 1)),))
+    assert prove_sign((1 - p) * y, on, strict=False)  # the image 1/(1 + u) y >= 0
+    assert prove_sign((1 - p) * y, on, strict=True) is None  # y = 0
