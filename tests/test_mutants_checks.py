@@ -268,3 +268,30 @@ def test_an_interval_image_proves_strict_signs_only_when_positive():
     on = Assumptions(intervals=((p, sp.Interval.open(0, 1)),))
     assert prove_sign((1 - p) * y, on, strict=False)  # the image 1/(1 + u) y >= 0
     assert prove_sign((1 - p) * y, on, strict=True) is None  # y = 0
+
+
+def test_one_is_not_zero():
+    assert symbolic_zero(sp.S.One, Assumptions()) is None
+    assert check_equal(x + 1, x, Assumptions()).verdict is Verdict.REFUTED
+
+
+def test_a_gaussian_integral_in_closed_form():
+    moment = sp.Integral(x**2 * sp.exp(-x**2 / 2), (x, -sp.oo, sp.oo)) / sp.sqrt(2 * sp.pi)
+    assert symbolic_zero(moment - 1, Assumptions()).startswith("Gaussian integrals")
+
+
+def test_a_function_value_declared_positive_is_positive_only_if_declared_above_zero():
+    g = sp.Function("g")
+    assert prove_sign(g(x), Assumptions(facts=(sp.Gt(g(x), 0),)), strict=True)
+    assert prove_sign(g(x), Assumptions(facts=(sp.Gt(g(x), -1),)), strict=True) is None
+
+
+def test_a_half_closed_interval_is_not_an_image_of_positive_numbers():
+    p = sp.Symbol("p", nonnegative=True)
+    from_zero = Assumptions(intervals=((p, sp.Interval.Ropen(0, 1)),))  # p = 0: log p undefined
+    assert check_equal(sp.log(p**2), 2 * sp.log(p), from_zero).verdict is not Verdict.PROVED
+
+
+def test_prove_equal_out_of_time_proves_nothing():
+    on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
+    assert prove_equal(*DILOG, on, seconds=1e-3) is None
