@@ -295,3 +295,30 @@ def test_a_half_closed_interval_is_not_an_image_of_positive_numbers():
 def test_prove_equal_out_of_time_proves_nothing():
     on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
     assert prove_equal(*DILOG, on, seconds=1e-3) is None
+
+
+def test_a_complex_expression_has_no_sign_and_no_zero_on_the_line():
+    y = sp.Symbol("y", real=True)
+    on = Assumptions(intervals=((y, sp.Interval(0, 1)),))
+    assert prove_sign(y + sp.I, on, strict=True) is None  # was a TypeError
+    assert _everywhere("nonzero", y + sp.I, on)
+
+
+def test_the_search_reports_the_points_it_tried(monkeypatch):
+    import derive.engine.checks as checks
+
+    calls = []
+    real = checks.evaluate
+    monkeypatch.setattr(checks, "evaluate", lambda *args: calls.append(1) or real(*args))
+    t = sp.Symbol("t", positive=True)
+    out = check_relation(sp.log(t), "<=", t - 1 + sp.polylog(2, -t) - sp.polylog(2, -t),
+                         Assumptions(), seconds=5)
+    tried = int(out.notes[-1].split()[3])
+    assert out.verdict is not Verdict.REFUTED and 2 * tried == len(calls)
+
+
+def test_the_corroboration_count_is_the_documented_one():
+    from pathlib import Path
+
+    docs = (Path(__file__).parent.parent / "docs" / "check.md").read_text()
+    assert f"**Corroborated** means {EQUALITY_SAMPLES} random points" in docs

@@ -663,8 +663,8 @@ def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
         (s,) = free
         interval = a.interval_of(s)
         if interval is not None:
-            bad = sp.Le(e, 0) if strict else sp.Lt(e, 0)
-            try:
+            try:  # a complex e has no sign: the relation itself raises TypeError
+                bad = sp.Le(e, 0) if strict else sp.Lt(e, 0)
                 # solveset skips points where e is undefined (1/x > 0 "on [0, 1]"): insist
                 # that e is continuous, hence defined, on the whole interval.
                 if (continuous_domain(e, s, interval) == interval
