@@ -51,6 +51,21 @@ def test_jensen_with_the_prior_as_the_weight_is_still_proved():
     assert verdicts(LIKELIHOOD, step, 5.0) == [Verdict.PROVED]
 
 
+def test_gibbs_with_a_likelihood_is_not_proved():
+    # With g(x|z) = N(x; 2z, 1) and p the normalised z -> g(x|z): (1/2) log(1/2) < 0.
+    header = "% assume: g(x|z) density over x\n% assume: p(z) density over z\n"
+    assert verdicts(header, r"\int g(x|z) \log \frac{g(x|z)}{p(z)} dz &\ge 0") != \
+        [Verdict.PROVED]
+    assert verdicts(header, r"\int p(z) \log \frac{p(z)}{g(x|z)} dz &\ge 0") != \
+        [Verdict.PROVED]  # p is a density, g(x|.) is not: not D_KL either
+
+
+def test_gibbs_between_two_densities_of_z_is_still_proved():
+    header = "% assume: q(z|x) density over z\n% assume: p(z) density over z\n"
+    assert verdicts(header, r"\int q(z|x) \log \frac{q(z|x)}{p(z)} dz &\ge 0") == \
+        [Verdict.PROVED]
+
+
 def test_a_likelihood_is_not_proved_to_integrate_to_one():
     header = "% assume: g(x|z) density over x\n"
     assert verdicts(header, r"\int g(x|z) dz &= 1") != [Verdict.PROVED]

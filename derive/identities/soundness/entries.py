@@ -47,6 +47,10 @@ def claims() -> list[Claim]:
               "no density in z (g = N(x; 2z, 1) integrates to 1/2 over z), so this is not "
               "Jensen (it was proved)",
               latex(PRIOR, r"\int g(x|z) \log p(z) dz &\le \log \int g(x|z) p(z) dz", 5.0)),
+        false("F-entries-likelihood-kl", "undeclared", "1b",
+              "int g(x|z) log(g(x|z)/p(z)) dz >= 0: Gibbs needs g normalised in z (g = "
+              "N(x; 2z, 1), p = g/int g dz: the left side is (1/2) log(1/2)); it was proved",
+              latex(PRIOR, r"\int g(x|z) \log \frac{g(x|z)}{p(z)} dz &\ge 0", 5.0)),
         false("F-entries-image-family", "undeclared", "algebra",
               "p_1 = u_p1/(1 + u_p1) for p_j in (0, 1) and an unrelated positive family u_p "
               "(the engine's image family had that very name; it was proved)", _image_family()),
