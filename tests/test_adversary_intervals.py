@@ -9,7 +9,8 @@ neighbour of one), and the true claim next to it that must still be proved:
 - the positive family an entry interval writes p_j with is a fresh one: a family the user
   named u_p is not it (p_1 = u_p1 / (1 + u_p1) is no identity);
 - an entry interval whose bounds name the index (p_j in (0, j)) is not one interval for
-  every entry: a located error in the header, and no image in the engine.
+  every entry: a located error in the header, and no image in the engine;
+- an interval on a symbol p leaves the family p (whose name is that symbol) alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 import sympy as sp
 
 from derive.engine.assumptions import Assumptions, Density
-from derive.engine.checks import check_equal, prove_equal
+from derive.engine.checks import check_equal, on_intervals, prove_equal
 from derive.engine.verdict import Verdict
 from derive.notation.document import read_latex
 from derive.notation.reader import ParseError
@@ -106,6 +107,19 @@ def test_the_engine_keeps_one_interval_for_every_entry_only():
     same = Assumptions(intervals=((sp.Symbol("p[j]", positive=True), sp.Interval.open(0, 1)),))
     assert prove_equal(sp.log((1 - p[k]) ** 2), 2 * sp.log(1 - p[k]), same, seconds=3.0)
 
+
+def test_a_symbol_interval_leaves_the_family_of_the_same_name_alone():
+    # p in (2, 3) and p_j in (0, 1): rewriting the symbol p also rewrote the name of the
+    # family p (p[k] became (2 + u/(1 + u))[k], a family of no declared sign).
+    label = sp.Symbol("p", positive=True)
+    p, k = sp.IndexedBase(label), sp.Symbol("k", integer=True)
+    a = Assumptions(intervals=((label, sp.Interval.open(2, 3)),
+                               (sp.Symbol("p[j]", positive=True), sp.Interval.open(0, 1))))
+    assert not any(isinstance(b.label, sp.Add)
+                   for b in on_intervals(sp.log(2 - p[k]), a).atoms(sp.IndexedBase))
+    assert prove_equal(sp.log((2 - p[k]) ** 2), 2 * sp.log(2 - p[k]), a, seconds=3.0)
+    assert prove_equal(sp.log((p[k] - 2) ** 2), 2 * sp.log(p[k] - 2), a, seconds=3.0) is None
+    assert prove_equal(sp.log((label - 2) ** 2), 2 * sp.log(label - 2), a, seconds=3.0)
 
 # ---------------------------------------------------------------- known, outside this scope
 @pytest.mark.xfail(strict=True, reason="the reader takes p_3 for a name of its own (docs/check.md: "

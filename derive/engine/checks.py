@@ -441,7 +441,8 @@ def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
             e = e.replace(lambda n, b=base: isinstance(n, sp.Indexed) and n.base == b,
                           lambda n, u=u, image=image: image(u[n.indices]))
             e = _together_in(e, u)
-        elif v not in bound:
+        elif v not in bound and v not in {b.label for b in e.atoms(sp.IndexedBase)}:
+            # (a family p of entries p[k] has the label p: xreplace would rewrite its name)
             u = sp.Dummy("u", positive=True)
             e = e.xreplace({v: image(u)})
     return e
