@@ -109,8 +109,17 @@ class Density:
             return False
         y, lo, hi = lim
         f = expr.function  # f(y), or f(y, theta...) for a density with parameters
-        return (isinstance(f, self.function) and f.args[:1] == (y,)
+        return (self.weighs(f) and f.args[:1] == (y,)
                 and not any(a.has(y) for a in f.args[1:]) and lo == -sp.oo and hi == sp.oo)
+
+    def weighs(self, f: sp.Basic) -> bool:
+        """Is f this density at a point of its variable? p(y) of `p(z) density over z` is (the
+        variable renamed); g_x|z(z) of `g(x|z) density over x` is not: the reader writes a
+        conditional as a function of the variables bound where it stands, so under an integral
+        over z it is the likelihood z -> g(x|z), whose integral over z need not be 1."""
+        if not (isinstance(f, self.function) and f.args):
+            return False
+        return "|" not in self.function.__name__ or f.args[0] == self.variable
 
     def describe(self) -> str:
         f, x = self.function, self.variable

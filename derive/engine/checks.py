@@ -438,13 +438,15 @@ def on_intervals(e: sp.Basic, a: Assumptions) -> sp.Basic:
                     if hi.is_infinite else hi - u if lo.is_infinite
                     else lo + (hi - lo) * u / (1 + u))
 
-        base = _entry_base(v, e)
+        base = _entry_base(v, e, interval)
         if base is not None:  # p_j in (0, 1): every entry p[k] is the image of its own u[k]
-            u = sp.IndexedBase(sp.Dummy("u").name + "_" + base.name, positive=True)
+            # a Dummy label: a family the user named u_p is not this u (u_p[1] = u_p[1])
+            u = sp.IndexedBase(sp.Dummy("u_" + base.name), positive=True)
             e = e.replace(lambda n, b=base: isinstance(n, sp.Indexed) and n.base == b,
                           lambda n, u=u, image=image: image(u[n.indices]))
             e = _together_in(e, u)
-        elif v not in bound:
+        elif v not in bound and v not in {b.label for b in e.atoms(sp.IndexedBase)}:
+            # (a family p of entries p[k] has the label p: xreplace would rewrite its name)
             u = sp.Dummy("u", positive=True)
             e = e.xreplace({v: image(u)})
     return e
@@ -458,11 +460,14 @@ def _together_in(e: sp.Basic, u: sp.Basic) -> sp.Basic:
                      lambda n: sp.factor(sp.together(n)))
 
 
-def _entry_base(v: sp.Symbol, e: sp.Basic) -> sp.IndexedBase | None:
+def _entry_base(v: sp.Symbol, e: sp.Basic, interval: sp.Interval) -> sp.IndexedBase | None:
     """The base p of an entry interval (recorded as the symbol `p[j]`) if e has entries of p
-    and takes no derivative in one of them (d/dp[j] is not d/du[j]), else None."""
-    name = v.name.partition("[")[0]
+    and takes no derivative in one of them (d/dp[j] is not d/du[j]), else None. Bounds that
+    name the index (p_j in (0, j)) differ from entry to entry: not one interval, None."""
+    name, _, indices = v.name.partition("[")
     if not v.name.endswith("]") or name == v.name:
+        return None
+    if {s.name for s in interval.free_symbols} & {i.strip() for i in indices[:-1].split(",")}:
         return None
     bases = {n.base for n in e.atoms(sp.Indexed) if n.base.name == name}
     if len(bases) != 1 or any(isinstance(x, sp.Indexed) and x.base.name == name

@@ -267,7 +267,7 @@ def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool | str
     if ob.kind == "smooth":
         return is_smooth(ob.expr)
     if ob.kind == "density":
-        return any(d.function == ob.expr.func for d in a.densities)
+        return any(d.weighs(ob.expr) for d in a.densities)
     if ob.kind == "integrable":
         return _integrable(ob.expr, a, seconds)
     if ob.kind == "constant":  # expr is a density q(...), other the variable

@@ -733,6 +733,11 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
     if interval.inf >= 0:
         kw |= {"positive": True} if interval.inf > 0 or interval.left_open else \
             {"nonnegative": True}
+    if entry and interval.free_symbols & set(s.indices):
+        # p_j in (0, j): each entry has its own bounds, which the engine (one interval for
+        # every entry) and the sampler cannot say; read as (0, j) for p_3 it proves falsehoods
+        raise ParseError(f"an interval that depends on the entry's index ({s} in {interval}) "
+                         f"is not read yet", line, col)
     if entry:
         name = s.base.name
         h.ctx.names[name] = sp.IndexedBase(name, **kw)

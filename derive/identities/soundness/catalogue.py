@@ -13,6 +13,7 @@ from derive.identities.soundness import (
     conventions,
     domain,
     elbo,
+    entries,
     existence,
     gaussian,
     kinks,
@@ -31,7 +32,7 @@ from derive.identities.soundness.core import Claim, ClaimResult, SoundnessReport
 
 FAMILIES = (kl, elbo, gaussian, reparam, algebra, undeclared, parameters, existence, undefined,
             conventions, laws, bypass, domain, time_limits, branches, bases, sigma, sums, kinks,
-            moments, canon)
+            moments, entries, canon)
 
 
 def catalogue() -> list[Claim]:
