@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     _run(["cosmic-ray", "baseline", "mutation.toml"], work)  # unmutated, the tests must pass
     _run(["cosmic-ray", "exec", "mutation.toml", "session.sqlite"], work)
     out = {"module": args.module, "tests": list(SELECTIONS[args.module]),
-           "timeout": args.timeout, "all_operators": args.all_operators,
+           "seconds_per_mutant": args.timeout, "all_operators": args.all_operators,
            "sample": args.sample, "seconds": round(time.monotonic() - start),
            **_results(session)}
     out["score_95"] = _wilson(out["killed"] + out["timeout"],
