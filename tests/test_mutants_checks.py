@@ -322,3 +322,9 @@ def test_the_corroboration_count_is_the_documented_one():
 
     docs = (Path(__file__).parent.parent / "docs" / "check.md").read_text()
     assert f"**Corroborated** means {EQUALITY_SAMPLES} random points" in docs
+
+
+def test_equal_non_real_sides_satisfy_no_inequality():
+    for side in (sp.sqrt(-1), sp.log(-1)):
+        assert check_relation(side, ">=", side, Assumptions()).verdict is Verdict.REFUTED
+    assert check_relation(sp.log(2), "<=", sp.log(2), Assumptions()).verdict is Verdict.PROVED

@@ -700,6 +700,10 @@ def search_counterexample(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions,
     return Outcome(Verdict.UNDECIDED, "no proof", None, notes)
 
 
+class _NotReal(Exception):
+    """An inequality between values SymPy knows are not real: nothing to prove."""
+
+
 def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
                    seconds: float = DEFAULT_SECONDS,
                    rng: np.random.Generator | None = None, note: str = "") -> Outcome:
@@ -722,6 +726,8 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
     gap = rhs - lhs if op in ("<=", "<") else lhs - rhs
     try:
         with time_limit(seconds):
+            if lhs.is_extended_real is False or rhs.is_extended_real is False:
+                raise _NotReal  # no inequality holds between non-real values (as `holds`)
             if _by_hypothesis(lhs, op, rhs, a):
                 return Outcome(Verdict.PROVED, "a declared hypothesis")
             gap = empty_sums(gap)
@@ -738,6 +744,8 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
                     return Outcome(Verdict.PROVED, f"the two sides are equal: {same}")
     except OutOfTime as exc:
         note = "; ".join(x for x in (note, f"symbolic check stopped: {exc}") if x)
+    except _NotReal:
+        note = "; ".join(x for x in (note, "a side is not a real number") if x)
     except Exception as exc:  # a crash inside SymPy proves nothing
         note = "; ".join(x for x in (note, f"symbolic check gave up: {type(exc).__name__}") if x)
     rng = rng if rng is not None else np.random.default_rng(0)

@@ -82,6 +82,13 @@ def claims() -> list[Claim]:
         false("F-entries-equal-sides-strict", "direction", "algebra",
               "log prod (1 - p_j) < sum log(1 - p_j): the sides are equal, so not strictly",
               latex(ENTRIES, r"\log \prod_{j=1}^{n} (1-p_j) &< \sum_{j=1}^n \log (1-p_j)")),
+        false("F-entries-equal-complex-sides", "branch", "algebra",
+              "sqrt(-1) >= sqrt(-1): equal sides, but i is not a real number and no inequality "
+              "holds between non-real values (it was proved by sign analysis of the gap 0)",
+              latex("", r"\sqrt{-1} &\ge \sqrt{-1}")),
+        false("F-entries-equal-log-of-negative", "branch", "algebra",
+              "log(-1) <= log(-1): i pi is not real (it was proved)",
+              latex("", r"\log(-1) &\le \log(-1)")),
         false("F-entries-equal-sides-hole", "undefined", "algebra",
               "(x^2 - 1)/(x - 1) <= x + 1: equal where defined, undefined at x = 1",
               latex("", r"\frac{x^2-1}{x-1} &\le x + 1")),
