@@ -328,3 +328,28 @@ def test_equal_non_real_sides_satisfy_no_inequality():
     for side in (sp.sqrt(-1), sp.log(-1)):
         assert check_relation(side, ">=", side, Assumptions()).verdict is Verdict.REFUTED
     assert check_relation(sp.log(2), "<=", sp.log(2), Assumptions()).verdict is Verdict.PROVED
+
+
+def test_a_change_of_variables_merges_the_integrals_it_makes():
+    """The two integrals in eps agree only after simplify (sin^2 + cos^2 = 1): merged."""
+    z, eps, mu = (sp.Symbol(s, real=True) for s in ("z", "epsilon", "mu"))
+    sigma = sp.Symbol("sigma", positive=True)
+    f = sp.Function("f", positive=True)
+    normal = sp.exp(-(z - mu) ** 2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
+    lhs = sp.Integral(normal * sp.log(f(z)), (z, -sp.oo, sp.oo))
+    unit = sp.sin(eps) ** 2 + sp.cos(eps) ** 2
+    rhs = sp.Integral(sp.exp(-eps**2 / 2) / sp.sqrt(2 * sp.pi) * unit
+                      * sp.Subs(sp.log(f(z)), z, mu + sigma * eps), (eps, -sp.oo, sp.oo))
+    assert symbolic_zero(lhs - rhs, Assumptions()).startswith("a change of variables")
+
+
+def test_a_negative_expression_is_nonzero():
+    y, w = sp.symbols("y w", real=True)  # two variables: no solveset on an interval
+    assert _everywhere("nonzero", -(sp.sin(y) ** 2 + sp.cos(y) ** 2 + w**2), Assumptions())
+
+
+def test_an_integral_over_an_ordered_range_of_a_positive_function_is_positive_in_conditions():
+    """Its existence is a condition of its own (`unproved_existence`); its sign is this one."""
+    t = sp.Symbol("t", positive=True)
+    assert _everywhere("pos", sp.Integral(1 / t, (t, 0, 1)), Assumptions())
+    assert not _everywhere("pos", sp.Integral(1 / t, (t, 1, 0)), Assumptions())
