@@ -353,3 +353,17 @@ def test_an_integral_over_an_ordered_range_of_a_positive_function_is_positive_in
     t = sp.Symbol("t", positive=True)
     assert _everywhere("pos", sp.Integral(1 / t, (t, 0, 1)), Assumptions())
     assert not _everywhere("pos", sp.Integral(1 / t, (t, 1, 0)), Assumptions())
+
+
+def test_a_function_declared_nonnegative_under_an_integral():
+    g = sp.Function("g")
+    declared = Assumptions(facts=(sp.Ge(g(x), 0),))
+    assert _everywhere("nonneg", sp.Integral(g(x) * sp.exp(x), (x, 0, 1)), declared)
+    assert not _everywhere("nonneg", sp.Integral(g(x) * sp.exp(x), (x, 0, 1)), Assumptions())
+
+
+def test_a_true_inequality_that_is_an_equality_is_not_refuted_by_rounding():
+    on = Assumptions(intervals=((x, sp.Interval.open(0, 1)),))
+    for op in ("<=", ">="):
+        assert check_relation(*DILOG[:1], op, DILOG[1], on, seconds=5).verdict \
+            is not Verdict.REFUTED
