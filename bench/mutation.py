@@ -144,11 +144,12 @@ def _wilson(k: int, n: int) -> list[float] | None:
     return [round((mid - half) / (1 + z * z / n), 3), round((mid + half) / (1 + z * z / n), 3)]
 
 
-def _recheck(module: str, session: Path, timeout: float, json_out: Path | None) -> int:
+def _recheck(module: str, session: Path, timeout: float, json_out: Path | None,
+             lines: list[int] | None = None) -> int:
     """Each survivor of a kept session applied (`patch`, which allows moved lines) to a fresh
     copy of today's tree and tested with today's selection: killed, survived, or not
     applicable (the code it changed has changed)."""
-    survivors = _results(session)["survivors"]
+    survivors = [s for s in _results(session)["survivors"] if not lines or s["line"] in lines]
     command = _config(module, timeout, False).split('test-command = "')[1].split('"\n')[0]
     out = []
     for s in survivors:
@@ -190,13 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--recheck", type=Path, help="a kept folder: run its survivors again "
                         "against today's tests (after tests were added to kill them)")
+    parser.add_argument("--lines", type=int, nargs="+", help="with --recheck: only the "
+                        "survivors at these lines (of the run's copy)")
     parser.add_argument("--sample", type=int, help="run only this many mutants, drawn at "
                         "random (seed 0) from those left after the filter")
     args = parser.parse_args(argv)
     if shutil.which("cosmic-ray") is None:
         parser.error("cosmic-ray is not installed: pip install -e '.[mutation]'")
     if args.recheck:
-        return _recheck(args.module, args.recheck / "session.sqlite", args.timeout, args.json)
+        return _recheck(args.module, args.recheck / "session.sqlite", args.timeout, args.json,
+                        args.lines)
     work = args.keep or Path(tempfile.mkdtemp(prefix="derive-mutation-"))
     work.mkdir(parents=True, exist_ok=True)
     _copy_tree(work)
