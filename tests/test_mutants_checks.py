@@ -367,3 +367,15 @@ def test_a_true_inequality_that_is_an_equality_is_not_refuted_by_rounding():
     for op in ("<=", ">="):
         assert check_relation(*DILOG[:1], op, DILOG[1], on, seconds=5).verdict \
             is not Verdict.REFUTED
+
+
+def test_positive_functions_declared_the_other_way_round():
+    """`0 < g(x)` for the variable of a declared density: g is positive at every x, which
+    only `positive_functions` reads (the other mechanism wants `g(x) > 0`)."""
+    from derive.engine.assumptions import Density
+
+    q, g, h = sp.Function("q"), sp.Function("g"), sp.Function("h")
+    declared = Assumptions(densities=(Density(q, x),), facts=(sp.Lt(0, g(x)), sp.Lt(0, h(x))))
+    split = sp.log(g(x) * h(x)) - sp.log(g(x)) - sp.log(h(x))
+    assert symbolic_zero(split, declared) is not None
+    assert symbolic_zero(split, Assumptions(densities=(Density(q, x),))) is None
