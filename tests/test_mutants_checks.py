@@ -379,3 +379,28 @@ def test_positive_functions_declared_the_other_way_round():
     split = sp.log(g(x) * h(x)) - sp.log(g(x)) - sp.log(h(x))
     assert symbolic_zero(split, declared) is not None
     assert symbolic_zero(split, Assumptions(densities=(Density(q, x),))) is None
+
+
+def test_a_candidate_from_cancellation_is_confirmed_at_80_digits_and_rejected():
+    """(t + 10^50) * one - 10^50 >= t / 2, with one = 1 written as Euler's reflection (beyond
+    sign analysis): at 40 digits the cancellation leaves noise of order 10^10, a candidate
+    counterexample; at 80 digits the left side is t, and the candidate is rejected."""
+    t = sp.Symbol("t", positive=True)
+    one = (sp.polylog(2, t) + sp.polylog(2, 1 - t) + sp.log(t) * sp.log(1 - t)) * 6 / sp.pi**2
+    on = Assumptions(intervals=((t, sp.Interval.open(0, 1)),))
+    lhs = (t + 10**50) * one - 10**50
+    assert check_relation(lhs, ">=", t / 2, on, seconds=5).verdict is not Verdict.REFUTED
+    assert check_relation(lhs, ">=", 2 * t, on, seconds=5).verdict is Verdict.REFUTED
+
+
+def test_prove_equal_on_what_is_no_expression_proves_nothing_and_does_not_crash():
+    for side in (sp.Eq(x, 1), sp.Matrix([1]), sp.Interval(0, 1)):
+        assert prove_equal(side, 1, Assumptions()) is None
+
+
+def test_a_sign_proof_over_a_range_that_may_run_backwards_says_so():
+    a = sp.IndexedBase("a", real=True)
+    out = check_relation(sp.exp(sp.Sum(a[j], (j, 3, n))), ">", 0, Assumptions(), seconds=5)
+    assert out.verdict is not Verdict.PROVED
+    assert out.notes[0] == "sign analysis (SymPy assumptions) needs every sum's range not to " \
+                           "run backwards"
