@@ -121,9 +121,21 @@ def test_a_symbol_interval_leaves_the_family_of_the_same_name_alone():
     assert prove_equal(sp.log((p[k] - 2) ** 2), 2 * sp.log(p[k] - 2), a, seconds=3.0) is None
     assert prove_equal(sp.log((label - 2) ** 2), 2 * sp.log(label - 2), a, seconds=3.0)
 
-# ---------------------------------------------------------------- known, outside this scope
-@pytest.mark.xfail(strict=True, reason="the reader takes p_3 for a name of its own (docs/check.md: "
-                   "`p_1` is a name), not the entry p[3] that `p_j ...` declares: a true claim "
-                   "about p_3 is refuted at a point outside the declared entries")
+# ---------------------------------------------------------------- p_3 of a declared p_j
 def test_an_entry_with_a_numeric_index_keeps_the_declaration():
     assert verdicts("% assume: x_j \\in \\{0, 1\\}\n", "x_3^2 &= x_3") != [Verdict.REFUTED]
+
+
+def test_an_entry_with_a_numeric_index_is_read_as_the_entry_and_shown():
+    (chain,) = read_latex("% assume: p_j \\in (0, 1)\n\\begin{align*}\n"
+                          "\\log((1-p_2)^2) &= 2\\log(1 - p_2)\n\\end{align*}\n")
+    assert chain.readings == [["p_2 as the entry p[2] of the declared p_j"]]
+    assert [s.verdict for s in chain.derivation.check().steps] == [Verdict.PROVED]
+    assert verdicts("% assume: p_j \\in (0, 1)\n", "\\log((1-p_2)^2) &= 2\\log(p_2 - 1)") \
+        == [Verdict.REFUTED]
+
+
+def test_an_interval_on_one_entry_of_a_declared_family_is_refused():
+    with pytest.raises(ParseError, match="p_1 is an entry of the declared p_j"):
+        read_latex("% assume: p_j \\in (0, 1)\n% assume: p_1 \\in (0, 2)\n"
+                   "\\begin{align*}\np_1 &= p_1\n\\end{align*}\n")

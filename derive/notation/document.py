@@ -102,7 +102,8 @@ class _Header:
                       moving=dict(self.ctx.moving), givens=dict(self.ctx.givens),
                       vectors=set(self.ctx.vectors), dims=dict(self.ctx.dims),
                       scalar_normals=set(self.ctx.scalar_normals),
-                      kl_numbers=self.ctx.kl_numbers, calls=set(self.ctx.calls))
+                      kl_numbers=self.ctx.kl_numbers, calls=set(self.ctx.calls),
+                      entry_families=set(self.ctx.entry_families))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -727,6 +728,9 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
     SymPy assumptions, the interval under the name p[j], which the sampler reads)."""
     entry = isinstance(s, sp.Indexed) and all(i.is_Symbol for i in s.indices) and \
         len(set(s.indices)) == len(s.indices)  # p_j, or p_j^{(l)} (the entry p[j, l])
+    if isinstance(s, sp.Indexed) and s.base.name in h.ctx.entry_families and not entry:
+        raise ParseError(f"{s.base.name}_{s.indices[0]} is an entry of the declared "
+                         f"{s.base.name}_j, whose interval it has", line, col)
     if not isinstance(s, sp.Symbol) and not entry:
         raise ParseError("expected a symbol or an entry p_j before \\in", line, col)
     kw = {"integer": True} if integer else {"real": True}
@@ -741,6 +745,7 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
     if entry:
         name = s.base.name
         h.ctx.names[name] = sp.IndexedBase(name, **kw)
+        h.ctx.entry_families.add(name)
         h.intervals.append((sp.Symbol(str(s), **kw), interval))
         return
     new = sp.Symbol(s.name, **kw)

@@ -230,6 +230,9 @@ class Context:
     # L of `% assume: L(\theta) function`: L followed by `(` is that function applied, while L
     # alone stays a number (the source's L(theta) beside its number of layers L)
     calls: set[str] = field(default_factory=set)
+    # p of `% assume: p_j \in (0, 1)`: every entry declared, so p_3 (a number for an index,
+    # not itself declared) is the entry p[3], shown, never a fresh name the declaration misses
+    entry_families: set[str] = field(default_factory=set)
 
     def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
         """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
@@ -850,6 +853,12 @@ class _Parser:
         if isinstance(sub, tuple):  # an index: x_i
             base = self.ctx.base(word)
             obj = base[sub[1]]
+            return obj if power is None else obj**power
+        if isinstance(sub, str) and sub.isdigit() and word in self.ctx.entry_families and \
+                f"{word}_{sub}" not in self.ctx.names:  # p_3 of a declared p_j: its entry
+            self.reading(self.toks[self.k - 1], f"{word}_{sub} as the entry {word}[{sub}] of "
+                                                f"the declared {word}_j")
+            obj = self.ctx.base(word)[int(sub)]
             return obj if power is None else obj**power
         full = word if sub is None else f"{word}_{sub}"
         if full in self.ctx.distributions and self.at("(") and not self.conditional_ahead():
