@@ -34,14 +34,24 @@ def test_a_sum_of_ones_counts_its_terms_and_an_integral_of_one_is_not_a_count():
     assert check_equal(sp.Integral(2, (x, 0, 1)), 4, Assumptions()).verdict is Verdict.REFUTED
 
 
-def test_a_change_of_variables_keeps_the_whole_real_line():
-    z, eps, mu = (sp.Symbol(s, real=True) for s in ("z", "epsilon", "mu"))
+def reparameterised(unit: sp.Expr = sp.S.One) -> tuple[sp.Expr, sp.Expr]:
+    """int N(z; mu, sigma^2) log f(z) dz and int N(eps; 0, 1) unit log f(mu + sigma eps) deps,
+    the second written as a Subs (aevb_reparam_elbo's step 2)."""
+    z, mu = (sp.Symbol(s, real=True) for s in ("z", "mu"))
     sigma = sp.Symbol("sigma", positive=True)
     f = sp.Function("f", positive=True)
     normal = sp.exp(-(z - mu) ** 2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
     lhs = sp.Integral(normal * sp.log(f(z)), (z, -sp.oo, sp.oo))
-    rhs = sp.Integral(sp.exp(-eps**2 / 2) / sp.sqrt(2 * sp.pi)
-                      * sp.Subs(sp.log(f(z)), z, mu + sigma * eps), (eps, -sp.oo, sp.oo))
+    rhs = sp.Integral(sp.exp(-EPS**2 / 2) / sp.sqrt(2 * sp.pi) * unit
+                      * sp.Subs(sp.log(f(z)), z, mu + sigma * EPS), (EPS, -sp.oo, sp.oo))
+    return lhs, rhs
+
+
+EPS = sp.Symbol("epsilon", real=True)
+
+
+def test_a_change_of_variables_keeps_the_whole_real_line():
+    lhs, rhs = reparameterised()
     assert _changed_variables(lhs - rhs, Assumptions()) == \
         (0, "z = epsilon*sigma + mu, sigma > 0")
     wrong = rhs.xreplace({sp.Integer(2): sp.Integer(3)})  # exp(-eps^2 / 3): not N(0, 1)
@@ -332,14 +342,7 @@ def test_equal_non_real_sides_satisfy_no_inequality():
 
 def test_a_change_of_variables_merges_the_integrals_it_makes():
     """The two integrals in eps agree only after simplify (sin^2 + cos^2 = 1): merged."""
-    z, eps, mu = (sp.Symbol(s, real=True) for s in ("z", "epsilon", "mu"))
-    sigma = sp.Symbol("sigma", positive=True)
-    f = sp.Function("f", positive=True)
-    normal = sp.exp(-(z - mu) ** 2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
-    lhs = sp.Integral(normal * sp.log(f(z)), (z, -sp.oo, sp.oo))
-    unit = sp.sin(eps) ** 2 + sp.cos(eps) ** 2
-    rhs = sp.Integral(sp.exp(-eps**2 / 2) / sp.sqrt(2 * sp.pi) * unit
-                      * sp.Subs(sp.log(f(z)), z, mu + sigma * eps), (eps, -sp.oo, sp.oo))
+    lhs, rhs = reparameterised(sp.sin(EPS) ** 2 + sp.cos(EPS) ** 2)
     assert symbolic_zero(lhs - rhs, Assumptions()).startswith("a change of variables")
 
 
