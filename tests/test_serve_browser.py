@@ -72,6 +72,13 @@ def _paste_and_check(driver: object, text: str) -> None:
         lambda d: d.find_element(By.ID, "status").text not in ("", "checking…"))
 
 
+def _downloaded(folder: Path, *names: str) -> bool:
+    """Every file there, whole: Chrome can show a file's name before its bytes are written
+    (an empty checked.json once failed to parse), and keeps a .crdownload while it writes."""
+    return all((folder / n).exists() and (folder / n).stat().st_size > 0 for n in names) \
+        and not any(folder.glob("*.crdownload"))
+
+
 def test_paste_check_and_read_the_verdicts(browser, server: Server, tmp_path: Path):
     from selenium.webdriver.common.by import By
 
@@ -99,8 +106,8 @@ def test_paste_check_and_read_the_verdicts(browser, server: Server, tmp_path: Pa
     browser.find_element(By.ID, "get-latex").click()
     browser.find_element(By.ID, "get-json").click()
     deadline = time.monotonic() + 30
-    while not ((browser.downloads / "checked.tex").exists() and
-               (browser.downloads / "checked.json").exists()) and time.monotonic() < deadline:
+    while not _downloaded(browser.downloads, "checked.tex", "checked.json") and \
+            time.monotonic() < deadline:
         time.sleep(0.2)
     tex = (browser.downloads / "checked.tex").read_text()
     assert r"\vrefuted{}" in tex and r"\begin{document}" in tex
