@@ -700,10 +700,6 @@ def search_counterexample(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions,
     return Outcome(Verdict.UNDECIDED, "no proof", None, notes)
 
 
-class _NotReal(Exception):
-    """An inequality between values SymPy knows are not real: nothing to prove."""
-
-
 def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
                    seconds: float = DEFAULT_SECONDS,
                    rng: np.random.Generator | None = None, note: str = "") -> Outcome:
@@ -726,26 +722,26 @@ def check_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, a: Assumptions, *,
     gap = rhs - lhs if op in ("<=", "<") else lhs - rhs
     try:
         with time_limit(seconds):
-            if lhs.is_extended_real is False or rhs.is_extended_real is False:
-                raise _NotReal  # no inequality holds between non-real values (as `holds`)
-            if _by_hypothesis(lhs, op, rhs, a):
+            # no inequality holds between non-real values (as `holds`): nothing to prove
+            real = lhs.is_extended_real is not False and rhs.is_extended_real is not False
+            if not real:
+                note = "; ".join(x for x in (note, "a side is not a real number") if x)
+            elif _by_hypothesis(lhs, op, rhs, a):
                 return Outcome(Verdict.PROVED, "a declared hypothesis")
             gap = empty_sums(gap)
-            method = prove_sign(gap, a, strict=strict)
+            method = prove_sign(gap, a, strict=strict) if real else None
             if method:
                 why = _not_proved_because([lhs, rhs], a, method)
                 if not why and not _may_run_backwards(gap, a):
                     return Outcome(Verdict.PROVED, method)
                 note = "; ".join(x for x in (note, why or f"{method} needs every sum's range "
                                              f"not to run backwards") if x)
-            elif not strict:  # an equality written as <= (a chain that keeps its relation)
+            elif real and not strict:  # an equality written as <= (a chain keeps its relation)
                 same = prove_equal(lhs, rhs, a, seconds=seconds, quick=True)
                 if same:
                     return Outcome(Verdict.PROVED, f"the two sides are equal: {same}")
     except OutOfTime as exc:
         note = "; ".join(x for x in (note, f"symbolic check stopped: {exc}") if x)
-    except _NotReal:
-        note = "; ".join(x for x in (note, "a side is not a real number") if x)
     except Exception as exc:  # a crash inside SymPy proves nothing
         note = "; ".join(x for x in (note, f"symbolic check gave up: {type(exc).__name__}") if x)
     rng = rng if rng is not None else np.random.default_rng(0)

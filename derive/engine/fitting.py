@@ -54,11 +54,8 @@ def fitting_uses(lhs: sp.Expr, op: str, rhs: sp.Expr) -> Iterator[LemmaUse]:
             yield orient(use)
     for use in _gibbs_uses(small, big):  # D_KL >= 0 itself, where no instance above fits
         yield orient(use)
-    for e in dict.fromkeys(x for p in (small, big) for x in _integrals_as_expectations(p)):
-        try:  # Jensen in integrals written out: after Gibbs, whose D_KL's integrals these are
-            instance = jensen_expectation(_log(), e)
-        except ValueError:
-            continue
+    # Jensen in integrals written out: after Gibbs, whose D_KL's integrals these are
+    for instance in _jensen(x for p in (small, big) for x in _integrals_as_expectations(p)):
         for use in _fits(instance, small, big):
             yield orient(use)
     if common is not None:
@@ -72,11 +69,7 @@ def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
     """Instances `L <= R` of the lemmas, built from the pieces of both sides."""
     pieces = [sp.sympify(small), sp.sympify(big)]
     unfolded = [unfold(p) for p in pieces]
-    for e in dict.fromkeys(_expectations(pieces)):  # each once, in the order found
-        try:
-            yield jensen_expectation(_log(), e)
-        except ValueError:
-            pass
+    yield from _jensen(_expectations(pieces))
     for s in sorted({s for p in unfolded for s in p.atoms(sp.Sum)}, key=sp.default_sort_key):
         pair = _log_ratio(s)
         if pair is not None and len(s.limits) == 1:
@@ -89,6 +82,16 @@ def _instances(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
         for point in (x, sp.cancel(1 / x)):
             if point.free_symbols or point.atoms(AppliedUndef):
                 yield log_le_sub_one(sp.S.One, point)
+
+
+def _jensen(expectations: Iterator[Expectation]) -> Iterator[LemmaUse]:
+    """Jensen for log on each expectation, each once in the order found (one that is no
+    instance, a law that is not a density or distribution, is left out)."""
+    for e in dict.fromkeys(expectations):
+        try:
+            yield jensen_expectation(_log(), e)
+        except ValueError:
+            pass
 
 
 def _gibbs_uses(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
