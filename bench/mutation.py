@@ -44,6 +44,7 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "derive/engine/sampling.py": (
         "tests/test_engine.py", "tests/test_mutants.py", "tests/test_properties.py",
+        "tests/test_trust_checks.py",
     ),
     "derive/engine/derivation.py": (
         "tests/test_engine.py", "derive/engine/derivation.py", "tests/test_mutants.py",
@@ -52,7 +53,8 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
         "tests/test_expectation.py", "derive/engine/expectation.py",
     ),
     "derive/notation/document.py": (
-        "tests/test_check.py", "tests/test_latex_parser.py",
+        "tests/test_check.py", "tests/test_latex_parser.py", "tests/test_header_forms.py",
+        "tests/test_adversary_intervals.py", "tests/test_entry_intervals.py",
     ),
 }
 DESELECT = "not time_limit"  # test_engine's time-limit test is slow and covers timelimit.py

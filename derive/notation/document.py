@@ -737,6 +737,9 @@ def _interval(h: _Header, s: sp.Basic, interval: sp.Interval, line: int, col: in
     if interval.inf >= 0:
         kw |= {"positive": True} if interval.inf > 0 or interval.left_open else \
             {"nonnegative": True}
+    elif interval.sup <= 0:
+        kw |= {"negative": True} if interval.sup < 0 or interval.right_open else \
+            {"nonpositive": True}
     if entry and interval.free_symbols & set(s.indices):
         # p_j in (0, j): each entry has its own bounds, which the engine (one interval for
         # every entry) and the sampler cannot say; read as (0, j) for p_3 it proves falsehoods
@@ -776,7 +779,8 @@ def _bind(h: _Header, new: sp.Symbol) -> None:
         return v
 
     h.rules[:] = move(h.rules)
-    h.facts[:] = move(h.facts)
+    # unevaluated: y + 1 > 0 is True once y is positive, and True is no relation
+    h.facts[:] = [type(f)(move(f.lhs), move(f.rhs), evaluate=False) for f in h.facts]
     h.intervals[:] = move(h.intervals)
     h.densities[:] = move(h.densities)
     h.latent[:] = move(h.latent)
@@ -785,6 +789,10 @@ def _bind(h: _Header, new: sp.Symbol) -> None:
                   h.ctx.sets):
         for key, value in table.items():
             table[key] = move(value)
+
+
+_RAYS = {">": lambda c: sp.Interval.open(c, sp.oo), ">=": lambda c: sp.Interval(c, sp.oo),
+         "<": lambda c: sp.Interval.open(-sp.oo, c), "<=": lambda c: sp.Interval(-sp.oo, c)}
 
 
 def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
@@ -811,9 +819,26 @@ def _relation(h: _Header, rel: sp.Rel, line: int, col: int) -> None:
         if sign.get("positive") or sign.get("nonnegative"):  # entries' sign declared before
             _distribution(h, name, i, hi, positive=bool(sign.get("positive")), total=total)
         return
-    if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<"):
+    before = [pair for pair in h.intervals if pair[0].name == getattr(lhs, "name", None)]
+    if isinstance(lhs, sp.Symbol) and rhs == 0 and op in (">", ">=", "<") and not before:
         kw = {">": {"positive": True}, ">=": {"nonnegative": True}, "<": {"negative": True}}
         _bind(h, sp.Symbol(lhs.name, **kw[op]))
+        return
+    if isinstance(lhs, sp.Symbol) and rhs.is_Number and rhs.is_finite and op in _RAYS:
+        # y > 1 is y in (1, oo): the engine writes y as 1 + u, u > 0, where it sees y - 1 > 0;
+        # with what was declared before (y > 0, y in (0, 5)), one interval: the intersection
+        known = h.ctx.names.get(lhs.name, lhs)
+        sign = (before[0][1] if before else sp.Interval.open(0, sp.oo) if known.is_positive
+                else sp.Interval(0, sp.oo) if known.is_nonnegative
+                else sp.Interval.open(-sp.oo, 0) if known.is_negative
+                else sp.Interval(-sp.oo, sp.oo))
+        interval = sign.intersect(_RAYS[op](rhs))
+        if not isinstance(interval, sp.Interval):
+            raise ParseError(f"{lhs} {op} {rhs} leaves no value the earlier declarations allow",
+                             line, col)
+        h.intervals[:] = [pair for pair in h.intervals if pair not in before]
+        _interval(h, lhs, interval, line, col, integer=bool(known.is_integer))
+        h.facts.append(type(rel)(h.ctx.names[lhs.name], rhs, evaluate=False))
         return
     if op == "==":
         old = lhs
