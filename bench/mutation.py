@@ -44,10 +44,11 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "derive/engine/sampling.py": (
         "tests/test_engine.py", "tests/test_mutants.py", "tests/test_properties.py",
-        "tests/test_trust_checks.py",
+        "tests/test_trust_checks.py", "tests/test_mutants_sampling.py",
     ),
     "derive/engine/derivation.py": (
         "tests/test_engine.py", "derive/engine/derivation.py", "tests/test_mutants.py",
+        "tests/test_mutants_derivation.py",
     ),
     "derive/engine/expectation.py": (
         "tests/test_expectation.py", "derive/engine/expectation.py",

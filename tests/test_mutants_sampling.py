@@ -1,0 +1,107 @@
+"""Tests that kill the mutants of derive/engine/sampling.py the fast selection let through.
+
+Each test names the mutant it kills (issue 13; bench/mutation.py, docs/soundness.md,
+"Mutation testing"). The sampler decides what can be refuted: a point outside the declared
+domain would refute a true step, and a region it never draws from hides a false one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
+from derive.engine.checks import check_equal, check_relation
+from derive.engine.sampling import Point, _declared_set, admissible, sample_point, with_sizes
+from derive.engine.verdict import Verdict
+
+i, j, k, l_ = sp.symbols("i j k l", integer=True)
+x = sp.IndexedBase("x")
+s = sp.IndexedBase("s", integer=True, positive=True)
+
+
+def test_a_ragged_sum_is_written_out_with_each_outer_term_its_own_range():
+    """Mutant: `if not len(limits) > 1 and ...`: the ragged sum is left unexpanded (no value),
+    so nothing about it is ever refuted."""
+    ragged = sp.Sum(x[l_, j], (j, 1, s[l_]), (l_, 1, 2))
+    written = with_sizes(ragged, ((s[1], 2), (s[2], 1)))
+    assert written == x[1, 1] + x[1, 2] + x[2, 1]
+
+
+def test_a_ragged_sum_of_three_ranges_is_written_out():
+    """Mutant: `*limits[+1]` for `*limits[-1]`: with three ranges the middle one was
+    written out in place of the outermost, leaving a sum over a number."""
+    ragged = sp.Sum(x[k], (k, 1, s[j]), (j, 1, 2), (l_, 1, 2))
+    written = with_sizes(ragged, ((s[1], 1), (s[2], 2)))
+    assert written == 2 * (x[1] + x[1] + x[2])
+
+
+def test_a_false_claim_about_a_declared_density_is_refuted():
+    """Mutant: `for f in []` in `compiled`: densities never get their normal stand-in, so
+    every expression naming one has no value and no false claim about it is refuted."""
+    q, z = sp.Function("q"), sp.Symbol("z", real=True)
+    a = Assumptions(densities=(Density(q, z),))
+    assert check_equal(q(z), 2 * q(z), a).verdict is Verdict.REFUTED
+
+
+def test_a_zero_symbol_has_the_value_zero():
+    """Mutant: `(s.is_zero, FiniteSet(-1))`: a symbol known to be 0 had no value at all."""
+    assert _declared_set(sp.Symbol("c", zero=True), None) == sp.FiniteSet(0)
+
+
+def test_a_claim_false_only_at_zero_is_refuted_for_a_nonnegative_symbol():
+    """Mutant: the closed end of [0, oo) drawn when the interval is open instead: 0, the one
+    counterexample to `ceil(v) >= 1` for v >= 0, was never drawn."""
+    v = sp.Symbol("v", nonnegative=True)
+    out = check_relation(sp.ceiling(v), ">=", 1, Assumptions(), rng=np.random.default_rng(0))
+    assert out.verdict is Verdict.REFUTED and out.counterexample["v"] == "0"
+
+
+def test_a_nonzero_symbol_is_drawn_up_to_e_cubed():
+    """Mutant: exp(uniform(-3, 2)): a nonzero symbol never exceeded e^2 = 7.4 in size, so
+    `w^2 < 60` (false for |w| > 7.75) was never refuted."""
+    w = sp.Symbol("w", nonzero=True, real=True)
+    out = check_relation(w**2, "<", 60, Assumptions(), rng=np.random.default_rng(0))
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_every_drawn_distribution_with_zeros_is_a_distribution():
+    """Mutant: `if not w.sum() == 0`: an entry was forced to 1 whenever some entry was 0 (not
+    only when all were), and a draw of all zeros was divided by 0 (no distribution)."""
+    p = sp.IndexedBase("p", nonnegative=True)
+    d = Distribution(p, i, 2, positive=False)
+    a = Assumptions(distributions=(d,))
+    zeros = 0
+    for seed in range(200):
+        point = sample_point([p[1] + p[2]], a, np.random.default_rng(seed))
+        w = [point.values[p[1]], point.values[p[2]]]
+        assert all(v >= 0 for v in w) and abs(sum(w) - 1) < 1e-12
+        zeros += 0 in w
+    assert 0 < zeros < 200  # zeros are drawn, and not always
+
+
+def test_a_rule_for_an_abstract_function_does_not_make_every_point_inadmissible():
+    """Mutant: `isinstance(rule.old, (Symbol, Indexed)) or not rule.old.has(Wild)`: a rule
+    H(X) = 3 (a definition, used as a rewrite) was checked at the point, where H has no
+    value, so every point was rejected and no false step was ever refuted."""
+    big_x, u = sp.Symbol("X"), sp.Symbol("u", real=True)
+    a = Assumptions(rules=(Rule(sp.Function("H")(big_x), 3),))
+    assert check_relation(u, ">", 1, a, rng=np.random.default_rng(0)).verdict \
+        is Verdict.REFUTED
+
+
+def test_a_point_whose_distribution_does_not_sum_to_one_is_not_admissible():
+    """Mutant: `abs(total - 1) is ADMISSIBLE_TOL`: a distribution summing to 0.8 passed."""
+    p = sp.IndexedBase("p", positive=True)
+    a = Assumptions(distributions=(Distribution(p, i, 2),))
+    assert admissible(Point({}, {p[1]: 0.5, p[2]: 0.3}, {}), a) is not None
+    assert admissible(Point({}, {p[1]: 0.5, p[2]: 0.5}, {}), a) is None  # control
+
+
+def test_a_density_stand_in_of_scale_one_half_is_admissible():
+    """Mutant: `sd <= 1` rejected: every stand-in of scale up to 1 was refused, so the
+    sampler's scales 0.5..1 never gave a counterexample."""
+    q, y = sp.Function("q"), sp.Symbol("y", real=True)
+    a = Assumptions(densities=(Density(q, y),))
+    assert admissible(Point({}, {y: 0.1}, {q: (0.0, 0.5)}), a) is None
+    assert admissible(Point({}, {y: 0.1}, {q: (0.0, 0.0)}), a) is not None  # control
