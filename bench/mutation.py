@@ -54,8 +54,9 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
         "tests/test_expectation.py", "derive/engine/expectation.py",
     ),
     "derive/notation/document.py": (
-        "tests/test_check.py", "tests/test_latex_parser.py", "tests/test_header_forms.py",
+        "tests/test_ray_declarations.py", "tests/test_header_forms.py",
         "tests/test_adversary_intervals.py", "tests/test_entry_intervals.py",
+        "tests/test_reader_reach.py", "tests/test_latex_parser.py", "tests/test_check.py",
     ),
 }
 DESELECT = "not time_limit"  # test_engine's time-limit test is slow and covers timelimit.py
@@ -138,6 +139,18 @@ def _sample(session: Path, n: int) -> None:
                 db.set_result(w.job_id, WorkResult(WorkerOutcome.SKIPPED, "not sampled"))
 
 
+def _only_lines(session: Path, first: int, last: int) -> None:
+    """Mark skipped every pending mutant outside lines first..last (a part of a module, such
+    as the header declarations of document.py, run on its own)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for w in list(db.pending_work_items):
+            if not first <= w.mutations[0].start_pos[0] <= last:
+                db.set_result(w.job_id, WorkResult(WorkerOutcome.SKIPPED, "outside the lines"))
+
+
 def _wilson(k: int, n: int) -> list[float] | None:
     """The 95% Wilson interval of a proportion k / n (the score of a random sample)."""
     if n == 0:
@@ -196,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
                         "against today's tests (after tests were added to kill them)")
     parser.add_argument("--lines", type=int, nargs="+", help="with --recheck: only the "
                         "survivors at these lines (of the run's copy)")
+    parser.add_argument("--lines-between", type=int, nargs=2, metavar=("FIRST", "LAST"),
+                        help="only the mutants in these lines of the module")
     parser.add_argument("--sample", type=int, help="run only this many mutants, drawn at "
                         "random (seed 0) from those left after the filter")
     args = parser.parse_args(argv)
@@ -212,13 +227,16 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     _run(["cosmic-ray", "init", "mutation.toml", "session.sqlite"], work)
     _run(["cr-filter-operators", "session.sqlite", "mutation.toml"], work)
+    if args.lines_between:
+        _only_lines(session, *args.lines_between)
     if args.sample is not None:
         _sample(session, args.sample)
     _run(["cosmic-ray", "baseline", "mutation.toml"], work)  # unmutated, the tests must pass
     _run(["cosmic-ray", "exec", "mutation.toml", "session.sqlite"], work)
     out = {"module": args.module, "tests": list(SELECTIONS[args.module]),
            "seconds_per_mutant": args.timeout, "all_operators": args.all_operators,
-           "sample": args.sample, "seconds": round(time.monotonic() - start),
+           "sample": args.sample, "lines_between": args.lines_between,
+           "seconds": round(time.monotonic() - start),
            **_results(session)}
     out["score_95"] = _wilson(out["killed"] + out["timeout"],
                               out["killed"] + out["timeout"] + out["survived"])

@@ -26,7 +26,8 @@ from derive.engine.derivation import (
 )
 from derive.engine.expectation import Expectation, Normal
 from derive.engine.fitting import fitting_uses
-from derive.engine.lemmas import reparameterize
+from derive.engine.lemmas import log_le_sub_one, reparameterize
+from derive.engine.timelimit import OutOfTime
 from derive.engine.verdict import Verdict
 
 t = sp.Symbol("t", positive=True)
@@ -108,6 +109,11 @@ def test_an_equality_above_is_restated_the_other_way_round():
     swapped = chain(sp.Eq(use.rhs, use.lhs, evaluate=False), use.rhs, Step("=", use.lhs),
                     follows=(above,))
     out = check_all([above, swapped])[1].steps[0].outcome
+    assert out.method.startswith("restates") and out.verdict is Verdict.PROVED
+    # and the same way round (mutant: the signs (2, -1)): only the sign 1 restates it
+    same = chain(sp.Eq(use.lhs, use.rhs, evaluate=False), use.lhs, Step("=", use.rhs),
+                 follows=(above,))
+    out = check_all([above, same])[1].steps[0].outcome
     assert out.method.startswith("restates") and out.verdict is Verdict.PROVED
 
 
@@ -214,6 +220,9 @@ def test_a_time_limit_of_zero_seconds_is_refused():
     """Mutant: `-1 < self.seconds`: a limit of 0 s (every check out of time) was accepted."""
     with pytest.raises(ValueError, match="seconds must be a positive finite number"):
         Derivation("zero", sp.Eq(t, t, evaluate=False), t, [Step("=", t)], seconds=0)
+    # and a limit under a second is one (mutant: `1 < self.seconds`)
+    assert Derivation("half", sp.Eq(t, t, evaluate=False), t, [Step("=", t)],
+                      seconds=0.5).seconds == 0.5
 
 
 def test_a_step_proved_under_an_undeclared_law_says_what_it_needs():
@@ -231,3 +240,74 @@ def test_the_statement_is_matched_to_the_conclusion_with_the_sign_one():
     the chain's (unproved) conclusion t = log(t^2) + 1 only with the sign 1."""
     d = chain(sp.Eq(t, 2 * sp.log(t) + 1, evaluate=False), t, Step("=", sp.log(t**2) + 1))
     assert d.check().conclusion.verdict is Verdict.PROVED
+
+
+def test_a_step_result_cannot_be_changed_and_counts_from_one():
+    """Mutants: `@dataclass(frozen=False)` on StepResult, `enumerate(..., start=0)`, and the
+    conclusion's outcome taken from `outcomes[+1]` (step 2's) in `_result`."""
+    result = chain(sp.Le(sp.log(t), t, evaluate=False), sp.log(t), Step("<=", t - 1),
+                   Step("<=", t)).check()
+    assert [s.index for s in result.steps] == [1, 2]
+    assert result.conclusion.method == "the chain's conclusion is the statement"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.steps[0].index = 5  # type: ignore[misc]
+
+
+def test_a_step_not_proved_under_an_undeclared_law_says_what_it_needs():
+    """Mutant: `outcome.notes - (why,)` in the branch of steps not proved (a TypeError)."""
+    e = Expectation(z, z, q)
+    step = chain(sp.Eq(e, e + 1, evaluate=False), e, Step("=", e + 1)).check().steps[0]
+    assert step.verdict is not Verdict.PROVED
+    assert any(n.startswith("the laws need q a declared density") for n in step.outcome.notes)
+
+
+def test_a_declared_variance_speaks_of_the_variance_that_depends_on_theta():
+    """Mutants: `if not note` (the facts not rewritten as v(theta) > 0 when the chain
+    differentiates in theta, so N(0, v)'s condition was not given), and the note added with
+    `outcome.notes - (note,)` (a TypeError)."""
+    w = sp.Symbol("v")
+    e = sp.Derivative(Expectation(z, z, Normal(0, w)), theta)
+    d = chain(sp.Eq(e, e, evaluate=False), e, Step("=", e),
+              a=Assumptions(facts=(sp.Gt(w, 0),)))
+    step = d.check().steps[0]
+    assert step.verdict is Verdict.PROVED
+    assert any("v taken to depend on theta" in n for n in step.outcome.notes)
+    assert dataclasses.replace(d, assumptions=NONE).check().steps[0].verdict \
+        is not Verdict.PROVED  # control: without v > 0 the law's condition is missing
+
+
+def test_a_failed_lemma_leaves_an_inequality_to_the_search_not_to_equality():
+    """Mutant: `if step.op != "="` after a named lemma fails: the true log t <= t (the lemma
+    instance says log t <= t - 1, another step) was checked as log t = t, and refuted."""
+    out = _one_step_by(sp.log(t), "<=", t, log_le_sub_one(1, t))
+    assert out.verdict is Verdict.UNDECIDED
+
+
+def _one_step_by(start: sp.Expr, op: str, end: sp.Expr, by) -> object:
+    rel = {"<=": sp.Le, ">=": sp.Ge}[op]
+    return chain(rel(start, end, evaluate=False), start, Step(op, end, by)).check().steps[0]
+
+
+def test_a_step_no_lemma_names_is_proved_by_the_lemma_its_shape_fits():
+    """Mutant: `found.verdict != Verdict.REFUTED`: an undecided step was returned before the
+    lemmas that fit its shape were tried."""
+    out = chain(sp.Le(sp.log(t), t - 1, evaluate=False), sp.log(t),
+                Step("<=", t - 1)).check().steps[0].outcome
+    assert out.proved and "found by the step's shape" in out.method
+
+
+def test_a_crash_or_running_out_of_time_while_fitting_or_restating_proves_nothing(
+        monkeypatch):
+    """Mutants: `except CosmicRayTestingException` for `except Exception` in `_fitted_lemma`
+    and for `except OutOfTime` in `_restated`: the error escaped the search."""
+    def crash(*args, **kwargs):
+        raise TypeError("inside SymPy")
+
+    def out_of_time(*args, **kwargs):
+        raise OutOfTime("test")
+
+    monkeypatch.setattr(derivation, "fitting_uses", crash)
+    assert _fitted_lemma(sp.log(t), "<=", t - 1, NONE, SECONDS) is None
+    monkeypatch.setattr(derivation, "prove_equal", out_of_time)
+    relations = [(x, ">=", t, "above, step 1")]
+    assert derivation._restated(x - t, ">=", 0, relations, ABOVE, SECONDS) is None

@@ -12,7 +12,14 @@ import sympy as sp
 
 from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.checks import check_equal, check_relation
-from derive.engine.sampling import Point, _declared_set, admissible, sample_point, with_sizes
+from derive.engine.sampling import (
+    Point,
+    _declared_set,
+    admissible,
+    evaluate,
+    sample_point,
+    with_sizes,
+)
 from derive.engine.verdict import Verdict
 
 i, j, k, l_ = sp.symbols("i j k l", integer=True)
@@ -105,3 +112,39 @@ def test_a_density_stand_in_of_scale_one_half_is_admissible():
     a = Assumptions(densities=(Density(q, y),))
     assert admissible(Point({}, {y: 0.1}, {q: (0.0, 0.5)}), a) is None
     assert admissible(Point({}, {y: 0.1}, {q: (0.0, 0.0)}), a) is not None  # control
+
+
+def test_a_density_stand_in_is_the_normal_density():
+    """Mutant: `2 * s**1` for `2 * s**2` in the stand-in: no longer a density (against
+    scipy.stats.norm, an independent reference)."""
+    from scipy.stats import norm
+
+    q, y = sp.Function("q"), sp.Symbol("y", real=True)
+    point = Point({}, {y: 0.8}, {q: (0.3, 0.5)})
+    assert abs(evaluate(q(y), point) - norm.pdf(0.8, 0.3, 0.5)) < 1e-12
+
+
+def test_a_real_symbol_is_drawn_near_zero_too():
+    """Mutant: the nonzero branch (+-exp(uniform(-3, 3)), never within 0.05 of 0) taken for
+    every real symbol: `u^2 >= 0.001`, false for |u| < 0.032, was never refuted."""
+    u = sp.Symbol("u", real=True)
+    out = check_relation(u**2, ">=", sp.Rational(1, 1000), Assumptions(),
+                         rng=np.random.default_rng(0))
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_a_nonzero_symbol_is_drawn_with_both_signs():
+    """Mutant: `rng.random() < -0.5`: a nonzero symbol of no declared sign was always
+    negative, so `w < 0` was never refuted."""
+    w = sp.Symbol("w", nonzero=True, real=True)
+    assert check_relation(w, "<", 0, Assumptions(), rng=np.random.default_rng(0)).verdict \
+        is Verdict.REFUTED
+
+
+def test_a_definition_of_an_abstract_function_gives_no_variable_a_value():
+    """Mutant: `or` in `_pin`: the rule H(X) = 3 pinned a 'variable' H(X) at every point
+    (shown in every counterexample)."""
+    big_x, u = sp.Symbol("X"), sp.Symbol("u", real=True)
+    a = Assumptions(rules=(Rule(sp.Function("H")(big_x), 3),))
+    point = sample_point([u], a, np.random.default_rng(0))
+    assert u in point.values and sp.Function("H")(big_x) not in point.values
