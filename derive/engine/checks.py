@@ -27,7 +27,7 @@ from derive.engine import gaussian_integral
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
 from derive.engine.domain import conditions, describe, unproved_existence
-from derive.engine.expectation import Expectation
+from derive.engine.expectation import Expectation, IIDExpectation
 from derive.engine.sampling import (
     PRECISION,
     Point,
@@ -650,7 +650,8 @@ def _declared_positive(e: sp.Basic, a: Assumptions) -> sp.Basic:
 def _bound(e: sp.Basic) -> set[sp.Symbol]:
     """The variables some integral, sum or expectation in e binds."""
     return ({v for n in e.atoms(sp.Integral, sp.Sum) for v in n.variables}
-            | {v for n in e.atoms(Expectation) for v in n.variables})
+            | {v for n in e.atoms(Expectation) for v in n.variables}
+            | {n.law.args[0] for n in e.atoms(IIDExpectation)})
 
 
 def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:
