@@ -487,6 +487,8 @@ def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> s
 def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
                   attempts: int) -> Iterator[tuple[Point, complex, complex]]:
     """Random points satisfying every hypothesis where both sides have a value."""
+    if lhs.has(IIDExpectation) or rhs.has(IIDExpectation):
+        return  # K samples' joint law has no stand-in density: no point gives it a value
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
         if not point.sizes and any(compiled(e, (), tuple(point.densities))[1] is None

@@ -237,6 +237,8 @@ class IIDExpectation(sp.Expr):
     eq. (8) (the bound L_K is such an expectation).
     """
 
+    is_commutative = True  # a number (None would make SymPy's polys refuse it)
+
     def __new__(cls, f: sp.Expr, z: sp.IndexedBase, count: sp.Expr, law: sp.Basic
                 ) -> IIDExpectation:
         if not isinstance(z, sp.IndexedBase):

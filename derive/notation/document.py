@@ -1058,14 +1058,19 @@ def _samples_shown(raw: sp.Basic, e: sp.Basic, line: int, col: int, readings: li
     `\\mathcal{L}_K = E_{z^{(1)}, ..., z^{(K)} \\sim q}[...]`): its reading, at the step."""
     from derive.engine.expectation import IIDExpectation
 
-    for node in sorted(e.atoms(IIDExpectation) - raw.atoms(IIDExpectation),
-                       key=sp.default_sort_key):
+    def key(node: IIDExpectation) -> tuple:
+        return node.samples, node.count, node.law
+
+    written = {key(node) for node in raw.atoms(IIDExpectation)}
+    for node in sorted(e.atoms(IIDExpectation), key=sp.default_sort_key):
+        if key(node) in written:
+            continue
         z, n, q = node.samples, node.count, node.law.func
         count = f"{n} a positive integer" if n.is_integer and n.is_positive else \
             f"{n} not known to be a positive integer: no proof uses them"
-        note = (line, col, f"the header's definition: E over {z}^(1), ..., {z}^({n}) i.i.d. ~ "
-                           f"{q} (as declared), {n} samples ({count}); {z}^(k) in its body is "
-                           f"the k-th sample {z}[k]")
+        note = (line, col, f"the header's definition: E over {z}[1], ..., {z}[{n}] i.i.d. ~ "
+                           f"{q} (as declared), {n} samples ({count}); {z}^(k) or {z}_k in its "
+                           f"body is the k-th sample {z}[k]")
         if note not in readings:
             readings.append(note)
 

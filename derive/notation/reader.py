@@ -1119,11 +1119,14 @@ class _Parser:
         args = [sp.Symbol(a.name, real=True) if isinstance(a, sp.IndexedBase) and
                 a.name in self.ctx.dims else a for a in args]
         every = args + given
-        if len(args) == 1 and isinstance(args[0], sp.Indexed) and \
-                args[0].base.name in self.samples and all(isinstance(g, sp.Symbol) for g in given):
-            # q(z^{(k)} | x): the density q_z|x of z at the k-th sample, not a coordinate's
-            key = f"{name}_{args[0].base.name}|{''.join(map(str, given))}"
-            return self.ctx.function(key)(args[0], *[g for g in given if g in self.bound])
+        drawn = [a for a in every if isinstance(a, sp.Indexed) and a.base.name in self.samples]
+        if len(drawn) == 1 and all(a in drawn or isinstance(a, sp.Symbol) for a in every):
+            # q(z^{(k)} | x), p(x | z^{(k)}): the function q_z|x, p_x|z at the k-th sample
+            def written(vs: list) -> str:
+                return "".join(a.base.name if a in drawn else str(a) for a in vs)
+
+            key = f"{name}_{written(args)}|{written(given)}"
+            return self.ctx.function(key)(drawn[0], *[a for a in every if a in self.bound])
         if all(_entry(a) for a in args) and all(isinstance(g, sp.Symbol) for g in given):
             return self.coordinate_density(name, args, given)
         if not all(isinstance(a, sp.Symbol) for a in every):
@@ -1588,9 +1591,9 @@ class _Parser:
                 self.samples[name] = outer
         known = f"{count} a positive integer" if count.is_integer and count.is_positive else \
             f"{count} not known to be a positive integer: no proof uses them"
-        self.reading(t, f"E over {name}^(1), ..., {name}^({count}) i.i.d. ~ {shown(law)} (as "
-                        f"declared): {count} samples ({known}); {name}^(k) in the body is the "
-                        f"k-th sample {name}[k]")
+        self.reading(t, f"E over {name}[1], ..., {name}[{count}] i.i.d. ~ {shown(law)} (as "
+                        f"declared): {count} samples ({known}); {name}^(k) or {name}_k in the "
+                        f"body is the k-th sample {name}[k]")
         from derive.engine.expectation import IIDExpectation
 
         try:
