@@ -148,6 +148,19 @@ def test_definition_over_a_size_is_a_family() -> None:
     got = chain("% assume: n positive integer\n% assume: \\mathcal{L}_K = K^2",
                 r"\mathcal{L}_{n+1} \geq \mathcal{L}_1")
     assert got.derivation.check().steps[0].verdict is Verdict.PROVED
+    assert "calL[n + 1]: the header's definition of calL_K, read for every K" in got.readings[0]
     wrong = chain("% assume: n positive integer\n% assume: \\mathcal{L}_K = K^2",
                   r"\mathcal{L}_{n+1} < \mathcal{L}_1")
     assert wrong.derivation.check().steps[0].verdict is not Verdict.PROVED
+
+
+def test_a_derivative_of_the_samples_expectation_is_a_located_error() -> None:
+    """d/dphi E over K samples of q_phi: the dependence rules (a law named alone depends on
+    phi) are the one-sample expectation's; without them the derivative would be 0."""
+    grad = BOUND.replace("&", "").replace(r"\log p(x) \geq", "").replace(r"\sim q(z|x)",
+                                                                        r"\sim q_\phi(z|x)")
+    grad = grad.replace("{q(z^{(k)}|x)}", r"{q_\phi(z^{(k)}|x)}")
+    header = "% assume: q_\\phi(z|x) density over z\n" + \
+        HEADER.replace(r"\sim q(z|x) iid", r"\sim q_\phi(z|x) iid")
+    with pytest.raises(ParseError, match="derivative of an expectation over K samples"):
+        chain(header, r"\nabla_\phi " + grad + " = 0")

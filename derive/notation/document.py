@@ -104,7 +104,8 @@ class _Header:
                       vectors=set(self.ctx.vectors), dims=dict(self.ctx.dims),
                       scalar_normals=set(self.ctx.scalar_normals),
                       kl_numbers=self.ctx.kl_numbers, calls=set(self.ctx.calls),
-                      entry_families=set(self.ctx.entry_families), iid=dict(self.ctx.iid))
+                      entry_families=set(self.ctx.entry_families), iid=dict(self.ctx.iid),
+                      size_families=dict(self.ctx.size_families))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -408,6 +409,7 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     _relation(h, rel, line, col)
     if family and isinstance(rel.lhs, sp.Indexed):  # L_1 is then the entry L[1], shown
         h.ctx.entry_families.add(rel.lhs.base.name)
+        h.ctx.size_families[rel.lhs.base.name] = family.group(2)
 
 
 def _kl_of_numbers(h: _Header, rel: sp.Eq, before: set[str], line: int, col: int) -> None:
@@ -975,6 +977,12 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     for raw, e, (ln, c) in zip([first] + [e for _, e, _, _ in steps], substituted,
                                [start_at] + [(ln, c) for _, _, ln, c in steps], strict=True):
         _samples_shown(raw, e, ln, c, readings)
+        for entry in sorted(raw.atoms(sp.Indexed), key=sp.default_sort_key):
+            size = header.ctx.size_families.get(entry.base.name)
+            note = (ln, c, f"{entry}: the header's definition of {entry.base.name}_{size}, "
+                           f"read for every {size}")
+            if size is not None and note not in readings:
+                readings.append(note)
     vector = set().union(*map(_vector_parameters, substituted))
     first = _vectors(substituted[0], header, *start_at, readings)
     steps = [(op, _vectors(e, header, ln, c, readings), ln, c)
@@ -1105,6 +1113,12 @@ def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> N
             raise ParseError(f"a derivative of an expectation over the distribution {used[0]} "
                              f"is not read yet: its dependence on "
                              f"{', '.join(map(str, d.variables))} is not known", line, col)
+    from derive.engine.expectation import IIDExpectation
+
+    if any(d.expr.has(IIDExpectation) for d in e.atoms(sp.Derivative)):
+        # the dependence rules of d/dtheta E[...] are written for one sample's expectation
+        raise ParseError("a derivative of an expectation over K samples is not read yet",
+                         line, col)
 
 
 def _no_total_of_a_family(e: sp.Basic, h: _Header, line: int, col: int) -> None:

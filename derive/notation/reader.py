@@ -236,6 +236,8 @@ class Context:
     # z -> (q(z), K) of `% assume: z^{(1)}, \dots, z^{(K)} \sim q(z) iid`: the samples an
     # expectation E_{z^{(1)}, ..., z^{(K)} \sim q} may average over
     iid: dict[str, tuple[sp.Basic, str]] = field(default_factory=dict)
+    # calL -> K of `% assume: \mathcal{L}_K = f(K)`: a family defined for every size K
+    size_families: dict[str, str] = field(default_factory=dict)
 
     def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
         """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
@@ -1126,7 +1128,9 @@ class _Parser:
                 return "".join(a.base.name if a in drawn else str(a) for a in vs)
 
             key = f"{name}_{written(args)}|{written(given)}"
-            return self.ctx.function(key)(drawn[0], *[a for a in every if a in self.bound])
+            inner = [a for a in every if a in self.bound]
+            extra = [v for v in self.ctx.moving.get(key, ()) if v not in inner]
+            return self.ctx.function(key)(drawn[0], *inner, *extra)
         if all(_entry(a) for a in args) and all(isinstance(g, sp.Symbol) for g in given):
             return self.coordinate_density(name, args, given)
         if not all(isinstance(a, sp.Symbol) for a in every):
