@@ -67,6 +67,12 @@ def test_marginal_mean_weight_is_one_sample_expectation() -> None:
     assert weighted == sp.Sum(Expectation(k * w(v), v, q), (k, 1, K))
 
 
+def test_marginal_keeps_the_law_parameters() -> None:
+    phi = sp.Symbol("phi", real=True)
+    e = IIDExpectation(sp.Sum(w(z[k]), (k, 1, K)) / K, z, K, q(v, phi))
+    assert e.marginal() == Expectation(w(v), v, q(v, phi))
+
+
 @pytest.mark.parametrize("f, count", [
     (sp.log(sp.Sum(w(z[k]), (k, 1, K))), K),  # a log of the sum: no marginal gives it
     (sp.Sum(w(z[k]) * w(z[1]), (k, 1, K)), K),  # two samples in one term

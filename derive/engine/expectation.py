@@ -302,7 +302,7 @@ class IIDExpectation(sp.Expr):
             if (lo, hi) != (1, count) or entries != {z[k]} or \
                     g.xreplace({z[k]: v}).has(z, z.label) or v in g.free_symbols:
                 return None
-            one = Expectation(g.xreplace({z[k]: v}), v, self.law.func)
+            one = Expectation(g.xreplace({z[k]: v}), v, self.law)  # q(v, theta): its parameters too
             out += c * (count * one if not one.has(k) else sp.Sum(one, (k, 1, count)))
         return out
 
