@@ -196,7 +196,9 @@ def test_samples_are_recorded_and_add_nothing() -> None:
     with pytest.raises(ParseError, match="line 1, column 32: expected a law"):
         read_latex("% assume: x_1, \\dots, x_S \\sim 3 + x iid\n\\begin{align*} a = a "
                    "\\end{align*}")
-    with pytest.raises(ParseError, match="several samples .* not read yet"):
+    # read when the header declares the samples i.i.d. (tests/test_iwae_samples.py); without
+    # that declaration their joint law is unknown: a located error that asks for it
+    with pytest.raises(ParseError, match="line 1, column 16: .* needs their joint law"):
         read_latex("\\begin{align*} \\mathbb{E}_{z^{(1)}, \\dots, z^{(K)} \\sim q}[z] = 0 "
                    "\\end{align*}")
 

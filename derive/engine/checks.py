@@ -27,7 +27,7 @@ from derive.engine import gaussian_integral
 from derive.engine.assumptions import Assumptions
 from derive.engine.definitions import unfold
 from derive.engine.domain import conditions, describe, unproved_existence
-from derive.engine.expectation import Expectation
+from derive.engine.expectation import Expectation, IIDExpectation
 from derive.engine.sampling import (
     PRECISION,
     Point,
@@ -487,6 +487,8 @@ def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> s
 def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
                   attempts: int) -> Iterator[tuple[Point, complex, complex]]:
     """Random points satisfying every hypothesis where both sides have a value."""
+    if lhs.has(IIDExpectation) or rhs.has(IIDExpectation):
+        return  # K samples' joint law has no stand-in density: no point gives it a value
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
         if not point.sizes and any(compiled(e, (), tuple(point.densities))[1] is None
@@ -650,7 +652,8 @@ def _declared_positive(e: sp.Basic, a: Assumptions) -> sp.Basic:
 def _bound(e: sp.Basic) -> set[sp.Symbol]:
     """The variables some integral, sum or expectation in e binds."""
     return ({v for n in e.atoms(sp.Integral, sp.Sum) for v in n.variables}
-            | {v for n in e.atoms(Expectation) for v in n.variables})
+            | {v for n in e.atoms(Expectation) for v in n.variables}
+            | {n.law.args[0] for n in e.atoms(IIDExpectation)})
 
 
 def prove_sign(expr: sp.Basic, a: Assumptions, *, strict: bool) -> str | None:

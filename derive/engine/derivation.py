@@ -38,6 +38,7 @@ from derive.engine.expectation import (
     dependence,
     differentiated_parameters,
     normal_conditions,
+    sample_counts_compared,
 )
 from derive.engine.fitting import explain, fitting_uses
 from derive.engine.lemmas import LemmaUse
@@ -289,7 +290,10 @@ class Derivation:
         found = check_relation(lhs, step.op, rhs, a, seconds=self.seconds, rng=rng)
         if found.proved or found.verdict is Verdict.REFUTED:
             return found
-        return _fitted_lemma(lhs, step.op, rhs, a, self.seconds) or found
+        fitted = _fitted_lemma(lhs, step.op, rhs, a, self.seconds)
+        why = None if fitted else sample_counts_compared(lhs, rhs)
+        return fitted or (found if why is None else Outcome(
+            found.verdict, found.method, found.counterexample, found.notes + (why,)))
 
     def _check_conclusion(self, explicit: Callable[[sp.Basic], sp.Basic],
                           a: Assumptions) -> Outcome:

@@ -217,6 +217,134 @@ class Expectation(sp.Expr):
                 rf"\left[{printer._print(self.function)}\right]")
 
 
+class IIDExpectation(sp.Expr):
+    """E over K i.i.d. samples z[1], ..., z[K] of a density q: args (f, z, K, q(v)).
+
+    z is an IndexedBase whose entries z[k] are the samples; q(v) is the law of each, applied
+    at its own variable v. `unfold()` uses only linearity and the samples' marginals: a term
+    c * sum_{k=1}^{K} g(z[k]) (g free of every other sample, K a positive integer) has
+    expectation c * sum_{k=1}^{K} E_{v~q}[g(v)], which is K c E_q[g] when g is free of k.
+    Anything else (a log of the sum, a product of two samples) is left as it is: the engine
+    reads no joint law of several samples.
+
+    >>> z, k = sp.IndexedBase(sp.Symbol("z"), real=True), sp.Symbol("k", integer=True)
+    >>> K, v = sp.Symbol("K", integer=True, positive=True), sp.Symbol("v", real=True)
+    >>> q, w = sp.Function("q", positive=True), sp.Function("w")
+    >>> IIDExpectation(sp.Sum(w(z[k]), (k, 1, K)) / K, z, K, q(v)).unfold()
+    Integral(q(v)*w(v), (v, -oo, oo))
+
+    Reference: Burda, Grosse & Salakhutdinov, "Importance Weighted Autoencoders", ICLR 2016,
+    eq. (8) (the bound L_K is such an expectation).
+    """
+
+    is_commutative = True  # a number (None would make SymPy's polys refuse it)
+
+    def __new__(cls, f: sp.Expr, z: sp.IndexedBase, count: sp.Expr, law: sp.Basic
+                ) -> IIDExpectation:
+        if not isinstance(z, sp.IndexedBase):
+            raise ValueError(f"IIDExpectation: the samples must be an IndexedBase, got {z!r}")
+        if not (isinstance(law, AppliedUndef) and law.args and isinstance(law.args[0], sp.Symbol)
+                and not any(a.has(law.args[0]) for a in law.args[1:]) and not law.has(z)):
+            raise ValueError(f"IIDExpectation: the law must be a density applied to its "
+                             f"variable, q(v), got {law}")
+        if z.label in law.free_symbols:
+            raise ValueError(f"IIDExpectation: the samples {z} are named like the variable of "
+                             f"{law}: label them apart (IndexedBase(Symbol('{z}')))")
+        return sp.Expr.__new__(cls, sp.sympify(f), z, sp.sympify(count), law)
+
+    @property
+    def function(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def samples(self) -> sp.IndexedBase:
+        return self.args[1]
+
+    @property
+    def count(self) -> sp.Expr:
+        return self.args[2]
+
+    @property
+    def law(self) -> AppliedUndef:
+        return self.args[3]
+
+    @property
+    def is_abstract(self) -> bool:
+        return True
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        z = self.samples
+        own = {s for s in self.function.free_symbols
+               if s != z.label and not (isinstance(s, sp.Indexed) and s.base == z)}
+        return own | self.count.free_symbols | (self.law.free_symbols - {self.law.args[0]})
+
+    def with_function(self, f: sp.Expr) -> IIDExpectation:
+        return IIDExpectation(f, self.samples, self.count, self.law)
+
+    def marginal(self) -> sp.Expr | None:
+        """E by linearity and the marginals, or None when a term is not c * sum_k g(z[k])."""
+        z, count, v = self.samples, self.count, self.law.args[0]
+        if not (count.is_integer and count.is_positive):
+            return None  # a sum over 1..K is K samples only for a positive integer K
+        out = sp.S.Zero
+        for term in sp.Add.make_args(sp.expand(self.function, log=False, power_base=False,
+                                               power_exp=False, multinomial=False)):
+            c, rest = term.as_independent(z, as_Add=False)
+            if rest == 1:
+                out += c
+                continue
+            if not isinstance(rest, sp.Sum) or len(rest.limits) != 1:
+                return None
+            k, lo, hi = rest.limits[0]
+            g = rest.function
+            entries = {e for e in g.atoms(sp.Indexed) if e.base == z}
+            if (lo, hi) != (1, count) or entries != {z[k]} or \
+                    g.xreplace({z[k]: v}).has(z, z.label) or v in g.free_symbols:
+                return None
+            one = Expectation(g.xreplace({z[k]: v}), v, self.law)  # q(v, theta): its parameters too
+            out += c * (count * one if not one.has(k) else sp.Sum(one, (k, 1, count)))
+        return out
+
+    def unfold(self) -> sp.Expr:
+        """The expectations of the samples' marginals, unfolded; itself if none applies."""
+        got = self.marginal()
+        if got is None:
+            return self
+        from derive.engine.definitions import unfold
+
+        return unfold(got)
+
+    def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
+        z, n = self.samples, printer._print(self.count)
+        return (f"E_{{{z}[1..{n}] iid ~ {self.law.func}}}"
+                f"[{printer._print(self.function)}]")
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        z, n = printer._print(self.samples), printer._print(self.count)
+        return (rf"\mathbb{{E}}_{{{z}_{{1}}, \dots, {z}_{{{n}}} \sim "
+                rf"{printer._print(self.law.func)}}}\left[{printer._print(self.function)}"
+                rf"\right]")
+
+
+def sample_counts_compared(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
+    """Why a step between expectations over K and K' samples of one law is left open: that
+    L_K grows with K is Burda et al. (2016), Thm 1b, whose exchangeability argument (W_{K+1}
+    as the mean of its K + 1 leave-one-out means) the engine cannot write for symbolic K."""
+    found = [sp.sympify(side).atoms(IIDExpectation) for side in (lhs, rhs)]
+    if not all(found):
+        return None
+    pairs = [(a, b) for a in found[0] for b in found[1] if a.samples == b.samples and
+             a.law == b.law and a.count != b.count]
+    if not pairs:
+        return None
+    a, b = pairs[0]
+    return (f"the step compares expectations over {a.count} and {b.count} samples of "
+            f"{a.law.func}: that the importance-weighted bound L_K is nondecreasing in K is "
+            f"Burda, Grosse & Salakhutdinov (2016), Thm 1b (an exchangeability argument), "
+            f"which the engine does not prove")
+
+
 def _monomial(dep: sp.Expr, zs: tuple) -> tuple[int, ...] | None:
     """Exponents (k_1, ..., k_n) if dep = prod z_i^k_i with k_i >= 0 integers, else None."""
     powers = dict.fromkeys(zs, 0)
@@ -307,4 +435,5 @@ def normal_conditions(expr: sp.Basic) -> list[tuple[str, str, sp.Expr]]:
 
 def density_laws(expr: sp.Basic) -> set[FunctionClass]:
     """The abstract densities used as laws of expectations in expr."""
-    return {e.law.func for e in sp.sympify(expr).atoms(Expectation) if e.is_abstract}
+    expr = sp.sympify(expr)
+    return {e.law.func for e in expr.atoms(Expectation, IIDExpectation) if e.is_abstract}

@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.engine.definitions import KL, unfold
-from derive.engine.expectation import Expectation, linearity
+from derive.engine.expectation import Expectation, IIDExpectation, linearity
 from derive.engine.inequalities import (
     add,
     log_sum,
@@ -126,15 +126,19 @@ def _gibbs_uses(small: sp.Expr, big: sp.Expr) -> Iterator[LemmaUse]:
 
 
 def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
-    """E_q[g] for every log g inside an expectation, every log E_q[g], and each D_KL's E_p[q/p]."""
+    """E_q[g] for every log g inside an expectation (one over K samples too), every log E_q[g],
+    and each D_KL's E_p[q/p]."""
     for p in pieces:
         found = sorted(p.atoms(Expectation), key=sp.default_sort_key)
         for e in found + sorted(linearity(p).atoms(Expectation) - set(found),
                                 key=sp.default_sort_key):
             for lg in e.function.atoms(sp.log):
                 yield Expectation(lg.args[0], e.variables, e.law)
+        for e in sorted(p.atoms(IIDExpectation), key=sp.default_sort_key):
+            for lg in e.function.atoms(sp.log):  # L_K = E[log W_K]: Jensen on the K samples
+                yield e.with_function(lg.args[0])
         for lg in p.atoms(sp.log):
-            if isinstance(lg.args[0], Expectation):
+            if isinstance(lg.args[0], (Expectation, IIDExpectation)):
                 yield lg.args[0]
         for kl in p.atoms(KL):
             dp, dq = kl.distributions

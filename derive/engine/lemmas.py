@@ -106,7 +106,7 @@ class Obligation:
 
     text: str
     # "nonneg", "pos", "nonpos", "equal", "le", "smooth", "constant", "independent", "density",
-    # "integrable"
+    # "integrable", "count" (a positive integer by its declared assumptions)
     kind: str
     expr: sp.Expr
     other: sp.Expr = sp.S.Zero
@@ -266,6 +266,8 @@ def _discharge(ob: Obligation, a: Assumptions, seconds: float) -> bool | str:
 def _discharge_now(ob: Obligation, a: Assumptions, seconds: float) -> bool | str:
     if ob.kind == "smooth":
         return is_smooth(ob.expr)
+    if ob.kind == "count":  # n positive integer, K of the size names: declared, never sampled
+        return ob.expr.is_integer is True and ob.expr.is_positive is True
     if ob.kind == "density":
         return any(d.weighs(ob.expr) for d in a.densities)
     if ob.kind == "integrable":
@@ -371,22 +373,28 @@ def jensen_expectation(f: sp.Lambda, expectation: sp.Expr, *, convex: bool = Fal
     >>> jensen_expectation(sp.Lambda(s, sp.log(s)), Expectation(1 + z**2, z, Normal(0, 1))).rhs
     log(E_{z~N(0, 1)}[z**2 + 1])
     """
-    from derive.engine.expectation import Expectation
+    from derive.engine.expectation import Expectation, IIDExpectation
 
     if not (isinstance(f, sp.Lambda) and len(f.variables) == 1):
         raise ValueError(f"jensen_expectation: f must be a Lambda of one variable, e.g. "
                          f"Lambda(t, log(t)), not {f!r}")
-    if not isinstance(expectation, Expectation):
+    if not isinstance(expectation, (Expectation, IIDExpectation)):
         raise ValueError("jensen_expectation: expected an Expectation E_q[g]")
     if not isinstance(convex, bool):
         raise ValueError(f"jensen_expectation: convex must be True or False, not {convex!r}")
-    g, zs, law = expectation.function, expectation.variables, expectation.law
-    inner = Expectation(f(g), zs, law)
+    g, law = expectation.function, expectation.law
+    samples = isinstance(expectation, IIDExpectation)
+    inner = expectation.with_function(f(g)) if samples else \
+        Expectation(f(g), expectation.variables, law)
     outer = f(expectation)
     t = _interval_symbol(domain)
     curvature = sp.diff(f(t), t, 2)
     shape = "convex" if convex else "concave"
-    if expectation.is_abstract:
+    if samples:  # the product of K copies of q is a probability law when q is a density
+        n = expectation.count
+        law_ok = (Obligation(f"{law.func} is a declared density", "density", law),
+                  Obligation(f"the number of samples {n} is a positive integer", "count", n))
+    elif expectation.is_abstract:
         law_ok = (Obligation(f"{law.func} is a declared density", "density", law),)
     else:
         law_ok = tuple(Obligation(f"variance {c.var} > 0", "pos", c.var)
@@ -398,7 +406,9 @@ def jensen_expectation(f: sp.Lambda, expectation: sp.Expr, *, convex: bool = Fal
                    f"{domain} (f {shape})", "nonneg" if convex else "nonpos", curvature),
         *_in_domain(g, domain, f"g = {g}"),
         *law_ok,
-        Obligation(f"E|{g}| < oo under {_law_text(law)}", "integrable", expectation),
+        Obligation(f"E|{g}| < oo under " + (f"{expectation.count} i.i.d. samples of "
+                                              f"{law.func}" if samples else _law_text(law)),
+                   "integrable", expectation),
     )
     lhs, rhs = (outer, inner) if convex else (inner, outer)
     return Instance(lhs, "<=", rhs, obligations, f"f = {f.expr} {shape}, g = {g}")
@@ -421,12 +431,14 @@ def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool | str:
     from derive.engine.definitions import unfold
     from derive.engine.expectation import Expectation
 
-    g, zs = e.function, e.variables
-    declared = sp.Lt(Expectation(sp.Abs(g), zs, e.law), sp.oo, evaluate=False)
-    if any(f == declared for f in a.facts):
-        return True
-    if not e.is_abstract and g.is_polynomial(*zs):
-        return True
+    g = e.function
+    if isinstance(e, Expectation):
+        zs = e.variables
+        declared = sp.Lt(Expectation(sp.Abs(g), zs, e.law), sp.oo, evaluate=False)
+        if any(f == declared for f in a.facts):
+            return True
+        if not e.is_abstract and g.is_polynomial(*zs):
+            return True
     if not (prove_sign(g, a, strict=False) or prove_sign(-g, a, strict=False)):
         return False
     value = a.normalise(simplify(a.normalise(linearise(unfold(e)))))

@@ -46,6 +46,7 @@ from derive.engine.assumptions import Assumptions, Density, Distribution, Rule
 from derive.engine.derivation import _REL, Derivation, Step, chain_relation
 from derive.notation import macros
 from derive.notation.reader import (
+    SIZE_NAMES,
     Context,
     KLOfNumbers,
     ParseError,
@@ -103,7 +104,8 @@ class _Header:
                       vectors=set(self.ctx.vectors), dims=dict(self.ctx.dims),
                       scalar_normals=set(self.ctx.scalar_normals),
                       kl_numbers=self.ctx.kl_numbers, calls=set(self.ctx.calls),
-                      entry_families=set(self.ctx.entry_families))
+                      entry_families=set(self.ctx.entry_families), iid=dict(self.ctx.iid),
+                      size_families=dict(self.ctx.size_families))
         return _Header(ctx, dict(self.distributions), list(self.densities),
                        list(self.intervals), list(self.facts), list(self.rules),
                        list(self.constants), dict(self.sums), dict(self.aliases),
@@ -381,6 +383,13 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
     elif named and not isinstance(h.ctx.names.get(named.group(1)), sp.FunctionClass) \
             and not _of_laws(item[named.end():], h):
         h.ctx.names[named.group(1)] = sp.Function(named.group(1), real=True)  # \mathrm{H}(X)
+    family = re.match(r"\s*(\\math\w+\{\w+\}|\\?[A-Za-z]+)\s*_\s*\{?\s*([A-Za-z])\s*\}?"
+                      r"\s*=(.*)", item)
+    if family and family.group(2) in SIZE_NAMES and family.group(2) not in h.ctx.names and \
+            re.search(rf"(?<![\\A-Za-z]){family.group(2)}(?![A-Za-z])", family.group(3)):
+        h.ctx.symbol(family.group(2))  # \mathcal{L}_K = f(K): L_K for every size K, a family
+    else:
+        family = None
     h.ctx.bound = _latent(h)
     before = set(h.ctx.names)
     h.ctx.kl_head = "KL" in item.split("=")[0]  # D_KL(a || b) = ...: perhaps a definition
@@ -398,6 +407,9 @@ def _declare(item: str, h: _Header, line: int, col: int) -> None:
         raise ParseError("D_KL of two names that are not declared laws is read only as the "
                          "left side of its definition: D_KL(a \\| b) = ...", line, col)
     _relation(h, rel, line, col)
+    if family and isinstance(rel.lhs, sp.Indexed):  # L_1 is then the entry L[1], shown
+        h.ctx.entry_families.add(rel.lhs.base.name)
+        h.ctx.size_families[rel.lhs.base.name] = family.group(2)
 
 
 def _kl_of_numbers(h: _Header, rel: sp.Eq, before: set[str], line: int, col: int) -> None:
@@ -693,8 +705,10 @@ def _samples(item: str, h: _Header, line: int, col: int) -> bool:
         raise ParseError("expected samples x_1, \\dots, x_S of one variable", line, col)
     from derive.notation.reader import parse_law
 
-    z = h.ctx.symbol(re.sub(r"\\math\w+\{|[\\}]", "", first))
-    parse_law(m.group(7), z, h.ctx, line=line, column=col + m.start(7))
+    name = re.sub(r"\\math\w+\{|[\\}]", "", first)
+    z = h.ctx.symbol(name)
+    law = parse_law(m.group(7), z, h.ctx, line=line, column=col + m.start(7))
+    h.ctx.iid[name] = (law, m.group(5) or m.group(6))  # for E_{z^{(1)}, ..., z^{(K)} ~ q}
     h.notes.append(item.strip())
     return True
 
@@ -985,6 +999,15 @@ def _one_chain(text: str, start: int, end: int, header: _Header, pending: dict,
     rules = header.assumptions().rules
     start_at = _line_col(text, start)
     substituted = [_by_rules(first, rules)] + [_by_rules(e, rules) for _, e, _, _ in steps]
+    for raw, e, (ln, c) in zip([first] + [e for _, e, _, _ in steps], substituted,
+                               [start_at] + [(ln, c) for _, _, ln, c in steps], strict=True):
+        _samples_shown(raw, e, ln, c, readings)
+        for entry in sorted(raw.atoms(sp.Indexed), key=sp.default_sort_key):
+            size = header.ctx.size_families.get(entry.base.name)
+            note = (ln, c, f"{entry}: the header's definition of {entry.base.name}_{size}, "
+                           f"read for every {size}")
+            if size is not None and note not in readings:
+                readings.append(note)
     vector = set().union(*map(_vector_parameters, substituted))
     first = _vectors(substituted[0], header, *start_at, readings)
     steps = [(op, _vectors(e, header, ln, c, readings), ln, c)
@@ -1063,6 +1086,28 @@ def _vectors(e: sp.Basic, h: _Header, line: int, col: int, readings: list) -> sp
     return out
 
 
+def _samples_shown(raw: sp.Basic, e: sp.Basic, line: int, col: int, readings: list) -> None:
+    """An expectation over K samples that a header definition put in the step (L_{n+1} of
+    `\\mathcal{L}_K = E_{z^{(1)}, ..., z^{(K)} \\sim q}[...]`): its reading, at the step."""
+    from derive.engine.expectation import IIDExpectation
+
+    def key(node: IIDExpectation) -> tuple:
+        return node.samples, node.count, node.law
+
+    written = {key(node) for node in raw.atoms(IIDExpectation)}
+    for node in sorted(e.atoms(IIDExpectation), key=sp.default_sort_key):
+        if key(node) in written:
+            continue
+        z, n, q = node.samples, node.count, node.law.func
+        count = f"{n} a positive integer" if n.is_integer and n.is_positive else \
+            f"{n} not known to be a positive integer: no proof uses them"
+        note = (line, col, f"the header's definition: E over {z}[1], ..., {z}[{n}] i.i.d. ~ "
+                           f"{q} (as declared), {n} samples ({count}); {z}^(k) or {z}_k in its "
+                           f"body is the k-th sample {z}[k]")
+        if note not in readings:
+            readings.append(note)
+
+
 def _vector_parameters(e: sp.Basic) -> set[str]:
     """The names a vector's normal density gives entries to (mu, sigma of N(z; mu, sigma^2))."""
     from derive.engine.vectors import DiagonalNormalDensity
@@ -1093,6 +1138,12 @@ def _no_derivative_of_entries(e: sp.Basic, h: _Header, line: int, col: int) -> N
             raise ParseError(f"a derivative of an expectation over the distribution {used[0]} "
                              f"is not read yet: its dependence on "
                              f"{', '.join(map(str, d.variables))} is not known", line, col)
+    from derive.engine.expectation import IIDExpectation
+
+    if any(d.expr.has(IIDExpectation) for d in e.atoms(sp.Derivative)):
+        # the dependence rules of d/dtheta E[...] are written for one sample's expectation
+        raise ParseError("a derivative of an expectation over K samples is not read yet",
+                         line, col)
 
 
 def _no_total_of_a_family(e: sp.Basic, h: _Header, line: int, col: int) -> None:
@@ -1143,8 +1194,10 @@ def _apply(rule: Rule, e: sp.Basic) -> sp.Basic:
     expectation's law are not rewritten (`a = \\sum_i a_i` must not touch a_i). A law the
     rule defines (p(x) = N(x; m, v), x ~ p(x)) makes E the integral against it: a stand-in
     density for p would contradict the rule."""
-    from derive.engine.expectation import Expectation
+    from derive.engine.expectation import Expectation, IIDExpectation
 
+    if isinstance(e, IIDExpectation):  # the law of the samples stays as declared
+        return e.with_function(_apply(rule, e.function))
     if isinstance(e, Expectation):
         f, law = _apply(rule, e.function), e.law
         m = law.match(rule.old) if rule.old.has(sp.Wild) else {} if law == rule.old else None

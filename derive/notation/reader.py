@@ -233,6 +233,11 @@ class Context:
     # p of `% assume: p_j \in (0, 1)`: every entry declared, so p_3 (a number for an index,
     # not itself declared) is the entry p[3], shown, never a fresh name the declaration misses
     entry_families: set[str] = field(default_factory=set)
+    # z -> (q(z), K) of `% assume: z^{(1)}, \dots, z^{(K)} \sim q(z) iid`: the samples an
+    # expectation E_{z^{(1)}, ..., z^{(K)} \sim q} may average over
+    iid: dict[str, tuple[sp.Basic, str]] = field(default_factory=dict)
+    # calL -> K of `% assume: \mathcal{L}_K = f(K)`: a family defined for every size K
+    size_families: dict[str, str] = field(default_factory=dict)
 
     def moving_entry(self, name: str, index: sp.Expr) -> sp.Expr:
         """p(x) of a distribution that depends on theta: the function p(x, theta) (> 0)."""
@@ -290,6 +295,7 @@ class _Parser:
         # variables of enclosing sums/integrals/expectations (a header binds its latent ones)
         self.bound: list[sp.Symbol] = list(ctx.bound)
         self.integrals = 0  # depth of enclosing integrals (a `d x` ends the innermost)
+        self.samples: dict[str, sp.IndexedBase] = {}  # z -> z[k] inside E over its K samples
 
     # -------------------------------------------------------------- tokens
     def peek(self, ahead: int = 0) -> Token:
@@ -736,6 +742,14 @@ class _Parser:
         expectations over z); a normal density of a vector is refused (its normaliser depends
         on the dimension)."""
         self.next()
+        if self.peek(1).kind == "letter" and self.peek(1).text in self.samples and \
+                self.peek(2).text == "^":  # \mathbf{z^{(k)}}: the k-th sample, bold
+            self.next()
+            word = self.next().text
+            self.ctx.vectors.add(word)
+            out = self.name_tail(word)
+            self.expect("}")
+            return out
         inner = self.group_tokens()
         if len(inner) != 1 or not (inner[0].kind == "letter" or
                                    inner[0].text[1:] in GREEK | set(VARIANTS) or
@@ -818,6 +832,14 @@ class _Parser:
         if self.at("_"):
             self.next()
             sub = self.subscript(word)
+        if word in self.samples and sub is None:
+            return self.sample(word)
+        if word in self.samples:  # z_k, z_1: the samples' plain-letter form
+            t = self.toks[self.k - 1]
+            sub = ("index", sp.Integer(sub)) if isinstance(sub, str) and sub.isdigit() else sub
+            if not isinstance(sub, tuple):
+                raise ParseError(f"expected the index of a sample after {word}_", t.line,
+                                 t.column)
         if sub is None and self.label_ahead():  # x^{(i)}: the i-th data point, not a power
             t = self.next()
             self.next()
@@ -851,7 +873,7 @@ class _Parser:
             raise ParseError(f"expected an index in the label of {word}_{shown(sub[1])}^(...)",
                              t.line, t.column)
         if isinstance(sub, tuple):  # an index: x_i
-            base = self.ctx.base(word)
+            base = self.samples.get(word) or self.ctx.base(word)
             obj = base[sub[1]]
             return obj if power is None else obj**power
         if isinstance(sub, str) and sub.isdigit() and word in self.ctx.entry_families and \
@@ -881,6 +903,25 @@ class _Parser:
         bound = [b for b in self.bound if b.name == full]  # a sum's index, whatever its letter
         obj = bound[-1] if bound else self.ctx.symbol(full) if full != "pi" else sp.pi
         return obj if power is None else obj**power
+
+    def sample(self, word: str) -> sp.Expr:
+        """z^{(k)} inside an expectation over the samples z^{(1)}, ..., z^{(K)}: the entry z[k];
+        z alone there names no sample."""
+        t = self.peek()
+        if not self.label_ahead():
+            raise ParseError(f"{word} without a sample index inside the expectation over "
+                             f"{word}^(1), ..., {word}^(K) (write {word}^{{(k)}})",
+                             t.line, t.column)
+        for _ in range(3):
+            self.next()
+        tok = self.next()
+        self.next()
+        self.next()
+        label = ("index", sp.Integer(tok.text)) if tok.kind == "number" else self.sub_word(tok)
+        if not isinstance(label, tuple):
+            raise ParseError(f"expected the index of a sample in {word}^{{(...)}}, found "
+                             f"{tok.text}", tok.line, tok.column)
+        return self.samples[word][label[1]]
 
     def label_ahead(self) -> bool:
         """^{(i)}: a superscript label in parentheses."""
@@ -1080,6 +1121,16 @@ class _Parser:
         args = [sp.Symbol(a.name, real=True) if isinstance(a, sp.IndexedBase) and
                 a.name in self.ctx.dims else a for a in args]
         every = args + given
+        drawn = [a for a in every if isinstance(a, sp.Indexed) and a.base.name in self.samples]
+        if len(drawn) == 1 and all(a in drawn or isinstance(a, sp.Symbol) for a in every):
+            # q(z^{(k)} | x), p(x | z^{(k)}): the function q_z|x, p_x|z at the k-th sample
+            def written(vs: list) -> str:
+                return "".join(a.base.name if a in drawn else str(a) for a in vs)
+
+            key = f"{name}_{written(args)}|{written(given)}"
+            inner = [a for a in every if a in self.bound]
+            extra = [v for v in self.ctx.moving.get(key, ()) if v not in inner]
+            return self.ctx.function(key)(drawn[0], *inner, *extra)
         if all(_entry(a) for a in args) and all(isinstance(g, sp.Symbol) for g in given):
             return self.coordinate_density(name, args, given)
         if not all(isinstance(a, sp.Symbol) for a in every):
@@ -1420,6 +1471,9 @@ class _Parser:
             self.next()
             if self.at("{") and self.sim_in_group():
                 self.next()
+                several = self.samples_ahead()
+                if several is not None:
+                    return self.samples_expectation(t, *several)
                 z, law = self.variable_and_law(t)
                 self.expect("}")
             else:
@@ -1455,6 +1509,99 @@ class _Parser:
 
         try:
             return Expectation(body, z, law)
+        except ValueError as exc:
+            raise ParseError(str(exc), t.line, t.column) from None
+
+    def samples_ahead(self) -> tuple[str, Token, int] | None:
+        """`z^{(1)}, \\dots, z^{(K)}` or `z_1, \\dots, z_K` (z bold or not) before \\sim:
+        the name, the token of K and the number of tokens the list takes."""
+        def one(k: int) -> tuple[str, Token, int] | None:
+            t = self.peek(k)
+            inside = False
+            if t.text in FONTS and self.peek(k + 1).text == "{" and \
+                    self.peek(k + 2).kind == "letter":
+                name, inside = self.peek(k + 2).text, self.peek(k + 3).text != "}"
+                k += 3 if inside else 4
+            elif t.kind == "letter":
+                name, k = t.text, k + 1
+            else:
+                return None
+            texts = [self.peek(k + j).text for j in range(6)]
+            if texts[:3] == ["^", "{", "("] and texts[4:6] == [")", "}"]:
+                label, k = self.peek(k + 3), k + 6
+            elif texts[0] == "_" and texts[1] == "{" and texts[3] == "}":
+                label, k = self.peek(k + 2), k + 4
+            elif texts[0] == "_":
+                label, k = self.peek(k + 1), k + 2
+            else:
+                return None
+            if inside:
+                if self.peek(k).text != "}":
+                    return None
+                k += 1
+            return (name, label, k) if label.kind in ("letter", "number") else None
+
+        first = one(0)
+        if first is None or first[1].text != "1" or self.peek(first[2]).text != "," or \
+                self.peek(first[2] + 1).text not in (r"\dots", r"\ldots", r"\cdots") or \
+                self.peek(first[2] + 2).text != ",":
+            return None
+        last = one(first[2] + 3)
+        if last is None or last[0] != first[0] or self.peek(last[2]).text != r"\sim":
+            return None
+        return last
+
+    def samples_expectation(self, t: Token, name: str, last: Token, ahead: int) -> sp.Expr:
+        """E_{z^{(1)}, \\dots, z^{(K)} \\sim q}[f]: over the K samples the header declares
+        i.i.d. from q (`% assume: z^{(1)}, \\dots, z^{(K)} \\sim q iid`); z^{(k)} (or z_k)
+        in f is the k-th sample. Their joint law is that declaration, never a guess."""
+        for _ in range(ahead):
+            self.next()
+        self.expect(r"\sim")
+        try:
+            z = self.ctx.symbol(name)
+        except ValueError as exc:
+            raise ParseError(str(exc), t.line, t.column) from None
+        law = self.law(z)
+        self.expect("}")
+        if not isinstance(law, AppliedUndef) or law.args[:1] != (z,):
+            raise ParseError(f"an expectation over several samples of {shown(law)} is read only "
+                             f"for a density q({name}) (not yet for a normal law)",
+                             t.line, t.column)
+        count = sp.Integer(last.text) if last.kind == "number" else self.ctx.symbol(last.text)
+        declared = self.ctx.iid.get(name)
+        if declared is None or declared[0] != law or declared[1] != last.text:
+            raise ParseError(f"an expectation over the samples {name}^(1), ..., {name}^({count}) "
+                             f"~ {shown(law)} needs their joint law: declare them "
+                             f"(% assume: {name}^{{(1)}}, \\dots, {name}^{{({count})}} \\sim "
+                             f"... iid, with the same law)", t.line, t.column)
+        if count.is_positive is False or count.is_integer is False:
+            raise ParseError(f"the number of samples {count} is not a positive integer",
+                             last.line, last.column)
+        # labelled apart from the variable z of q(z): z[k] and z never meet in a substitution
+        base = sp.IndexedBase(sp.Symbol(name), real=True)
+        outer = self.samples.get(name)
+        self.samples[name] = base
+        try:
+            if self.open_paren():
+                body = self.delimited(self.expr)
+            else:
+                body = self.unbraced_argument(t, "E")
+                self.reading(t, f"E[{shown(body)}]: the unbraced argument of E")
+        finally:
+            if outer is None:
+                del self.samples[name]
+            else:
+                self.samples[name] = outer
+        known = f"{count} a positive integer" if count.is_integer and count.is_positive else \
+            f"{count} not known to be a positive integer: no proof uses them"
+        self.reading(t, f"E over {name}[1], ..., {name}[{count}] i.i.d. ~ {shown(law)} (as "
+                        f"declared): {count} samples ({known}); {name}^(k) or {name}_k in the "
+                        f"body is the k-th sample {name}[k]")
+        from derive.engine.expectation import IIDExpectation
+
+        try:
+            return IIDExpectation(body, base, count, law)
         except ValueError as exc:
             raise ParseError(str(exc), t.line, t.column) from None
 
@@ -1510,8 +1657,9 @@ class _Parser:
         """z \\sim law, (z_1, z_2) \\sim N(..) \\otimes N(..)."""
         z = self.delimited(self.arguments)[0] if self.open_paren() else [self.atom()]
         if self.at("^", ","):  # E_{z^{(1)}, \\dots, z^{(K)} \\sim q}
-            raise ParseError("an expectation over several samples z^{(1)}, ..., z^{(K)} is not "
-                             "read yet", t.line, t.column)
+            raise ParseError("an expectation over several samples is read only as "
+                             "z^{(1)}, \\dots, z^{(K)} \\sim q or z_1, \\dots, z_K \\sim q",
+                             t.line, t.column)
         if not all(isinstance(v, sp.Symbol) for v in z):
             raise self.fail("a variable before \\sim", t)
         z = z[0] if len(z) == 1 else tuple(z)

@@ -22,6 +22,7 @@ from derive.identities.soundness import (
     moments,
     parameters,
     reparam,
+    samples,
     sigma,
     sums,
     time_limits,
@@ -32,7 +33,7 @@ from derive.identities.soundness.core import Claim, ClaimResult, SoundnessReport
 
 FAMILIES = (kl, elbo, gaussian, reparam, algebra, undeclared, parameters, existence, undefined,
             conventions, laws, bypass, domain, time_limits, branches, bases, sigma, sums, kinks,
-            moments, entries, canon)
+            moments, entries, canon, samples)
 
 
 def catalogue() -> list[Claim]:
