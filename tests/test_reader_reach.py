@@ -235,3 +235,13 @@ def test_brackets_and_arguments_without_a_tuple_still_read() -> None:
         % assume: a > 0
         % assume: b > 0
         \begin{align*} \log((a b)) &= \log(a) + \log(b) \end{align*}""") == [Verdict.PROVED]
+
+
+def test_a_labelled_name_indexed_by_an_enclosing_sum_is_a_located_error():
+    """x^{(i)} is read as a name (a label in parentheses); inside a sum over i it is the i-th
+    x, and the name would make the true sum_{i=1}^2 x^{(i)} = x^{(1)} + x^{(2)} refuted."""
+    text = "\\begin{align*}\n\\sum_{i=1}^{2} x^{(i)} = x^{(1)} + x^{(2)}\n\\end{align*}\n"
+    with pytest.raises(ParseError, match=r"x\^\{\(i\)\} with i the index of an enclosing sum"):
+        read_latex(text)
+    (chain,) = read_latex("\\begin{align*}\nx^{(i)} + 1 = 1 + x^{(i)}\n\\end{align*}\n")
+    assert chain.derivation.check().verdict is Verdict.PROVED  # not in a sum: still a name

@@ -847,6 +847,9 @@ class _Parser:
             label = self.next().text
             self.next()
             self.next()
+            if label in {b.name for b in self.bound}:  # the i-th x, i a sum's index: not a name
+                raise ParseError(f"{word}^{{({label})}} with {label} the index of an enclosing "
+                                 f"sum is not read yet: write {word}_{label}", t.line, t.column)
             word = f"{word}^({label})"
             self.reading(t, f"{word} as a name (a label in parentheses, not a power)")
         power = None
