@@ -54,7 +54,8 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
         "tests/test_expectation.py", "derive/engine/expectation.py",
     ),
     "derive/notation/document.py": (
-        "tests/test_ray_declarations.py", "tests/test_header_forms.py",
+        "tests/test_mutants_document.py", "tests/test_ray_declarations.py",
+        "tests/test_header_forms.py",
         "tests/test_adversary_intervals.py", "tests/test_entry_intervals.py",
         "tests/test_reader_reach.py", "tests/test_latex_parser.py", "tests/test_check.py",
     ),

@@ -148,3 +148,49 @@ def test_a_definition_of_an_abstract_function_gives_no_variable_a_value():
     a = Assumptions(rules=(Rule(sp.Function("H")(big_x), 3),))
     point = sample_point([u], a, np.random.default_rng(0))
     assert u in point.values and sp.Function("H")(big_x) not in point.values
+
+
+def test_a_nonzero_symbol_is_drawn_positive_too():
+    """Mutants: the sign 1.0 if `rng.random() == 0.5` (always negative) or `else 1.0`
+    (always positive): each sign of a nonzero symbol is drawn."""
+    w = sp.Symbol("w", nonzero=True, real=True)
+    assert check_relation(w, ">", 0, Assumptions(), rng=np.random.default_rng(0)).verdict \
+        is Verdict.REFUTED
+
+
+def test_a_variable_on_a_ray_is_drawn_far_along_it():
+    """Mutant: `not interval is not None`: a variable on (1, oo) drawn as 1 + exp(U(-3, 3))
+    (at most 21), not uniformly on (1, 50): `y < 30` was never refuted."""
+    y = sp.Symbol("y", real=True)
+    a = Assumptions(intervals=((y, sp.Interval.open(1, sp.oo)),))
+    assert check_relation(y, "<", 30, a, rng=np.random.default_rng(0)).verdict \
+        is Verdict.REFUTED
+
+
+def test_an_integer_declared_outside_the_window_still_gets_values():
+    """Mutant: `near.is_empty < False` (never true): an integer in [10, 20], outside the
+    window -3..5, got no value, so `m < 12` was never refuted."""
+    m = sp.Symbol("m", integer=True)
+    a = Assumptions(intervals=((m, sp.Interval(10, 20)),))
+    assert check_relation(m, "<", 12, a, rng=np.random.default_rng(0)).verdict \
+        is Verdict.REFUTED
+
+
+def test_an_entry_named_by_a_variable_is_the_entry_at_its_value():
+    """Mutant: `entry not in point.values and ...` in `admissible`: p[x] at x = 2 with
+    another value than p[2] was admissible."""
+    p = sp.IndexedBase("p", positive=True)
+    xx = sp.Symbol("x", integer=True, positive=True)
+    a = Assumptions(distributions=(Distribution(p, i, 2),))
+    values = {p[1]: 0.5, p[2]: 0.5, xx: 2.0}
+    assert admissible(Point({}, {**values, p[xx]: 0.3}, {}), a) is not None
+    assert admissible(Point({}, {**values, p[xx]: 0.5}, {}), a) is None  # control
+
+
+def test_symbols_of_one_name_share_a_value_every_declaration_allows():
+    """Mutant: `if not all(_breaks(...) is None ...)`: the shared value was one that some
+    declaration forbids (sigma real and sigma > 0 given a negative value)."""
+    real, positive = sp.Symbol("sigma", real=True), sp.Symbol("sigma", positive=True)
+    for seed in range(20):
+        point = sample_point([real + positive], Assumptions(), np.random.default_rng(seed))
+        assert point.values[real] == point.values[positive] > 0
