@@ -487,7 +487,7 @@ def _not_proved_because(exprs: list[sp.Basic], a: Assumptions, method: str) -> s
 def _valid_points(lhs: sp.Basic, rhs: sp.Basic, a: Assumptions, rng: np.random.Generator,
                   attempts: int) -> Iterator[tuple[Point, complex, complex]]:
     """Random points satisfying every hypothesis where both sides have a value."""
-    if lhs.has(IIDExpectation) or rhs.has(IIDExpectation):
+    if any(sp.sympify(e).has(IIDExpectation) for e in (lhs, rhs)):
         return  # K samples' joint law has no stand-in density: no point gives it a value
     for _ in range(attempts):
         point = sample_point([lhs, rhs], a, rng)
