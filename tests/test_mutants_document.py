@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
 from derive.engine.verdict import Verdict
 from derive.notation.document import _split_items, read_latex
+from derive.notation.reader import ParseError
 
 HEADER = "% assume: {}\n\\begin{{align*}}\n{}\n\\end{{align*}}\n"
 
@@ -33,3 +38,28 @@ def test_a_run_of_samples_after_another_item_stays_one_item():
     item overwrote the first item of the line."""
     items = [i.strip() for i, _ in _split_items(r"S > 1, x_1, \dots, x_S \sim p iid")]
     assert items == ["S > 1", r"x_1, \dots, x_S \sim p iid"]
+
+
+def test_a_list_that_starts_with_dots_is_a_located_error():
+    """Mutant: `len(runs) > 0`: a leading `\\dots` was joined to a run that does not exist
+    (an IndexError, a traceback), not reported at its place."""
+    with pytest.raises(ParseError, match=r"\\dots is not in the notation"):
+        read_latex(HEADER.format(r"\dots, x > 0", "x = x"))
+
+
+def test_a_function_declaration_wants_variables():
+    """Mutant: `not params and not all(...)`: `L(1) function` (a number, not a variable) was
+    accepted."""
+    with pytest.raises(ParseError, match="expected a name applied to variables"):
+        read_latex(HEADER.format("L(1) function", "x = x"))
+
+
+def test_the_cross_entropy_of_two_declared_densities_is_the_one_the_reader_knows():
+    """Mutant: `set(h.ctx.densities) & set(h.ctx.shorthand)`: densities were not laws, so
+    H(p, q) of two declared densities became a function of the header's own."""
+    text = ("% assume: p, q densities over x\n"
+            "% assume: \\mathrm{H}(p, q) = -\\int p(x) \\log q(x) dx\n"
+            "\\begin{align*}\n\\mathrm{H}(p, q) = 0\n\\end{align*}\n")
+    (chain,) = read_latex(text)
+    assert not isinstance(chain.derivation.start, AppliedUndef)
+    assert chain.derivation.start.has(sp.Integral)
