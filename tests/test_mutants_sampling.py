@@ -15,6 +15,7 @@ from derive.engine.checks import check_equal, check_relation
 from derive.engine.sampling import (
     Point,
     _declared_set,
+    _symbol_value,
     admissible,
     evaluate,
     sample_point,
@@ -194,3 +195,36 @@ def test_symbols_of_one_name_share_a_value_every_declaration_allows():
     for seed in range(20):
         point = sample_point([real + positive], Assumptions(), np.random.default_rng(seed))
         assert point.values[real] == point.values[positive] > 0
+
+
+# The search region (docs/engine.md, "Where the numeric search looks"), pinned as documented.
+def test_a_real_of_no_sign_is_drawn_symmetric_about_zero():
+    """Mutant: `rng.normal(1.0, 2.0)`: the search favoured positive values. 4000 draws of
+    N(0, 2^2): the mean's standard error is 0.032, so |mean| < 0.15 fails by chance with
+    probability below 1e-5 (and the seed is fixed)."""
+    u = sp.Symbol("u", real=True)
+    rng = np.random.default_rng(0)
+    draws = np.array([_symbol_value(u, Assumptions(), rng) for _ in range(4000)])
+    assert abs(draws.mean()) < 0.15 and abs(draws.std() - 2.0) < 0.15
+
+
+def test_a_ray_is_searched_from_its_end_to_e_cubed_beyond():
+    """Mutant: `exp(uniform(-3, 4))`: a nonnegative symbol is drawn as 0 (its closed end) or
+    0 + e^U(-3, 3), every scale from 0.05 to 20 alike, never beyond."""
+    v = sp.Symbol("v", nonnegative=True)
+    rng = np.random.default_rng(0)
+    draws = np.array([_symbol_value(v, Assumptions(), rng) for _ in range(2000)])
+    inside = draws[draws > 0]
+    assert (draws == 0).any() and inside.min() >= np.exp(-3) and inside.max() <= np.exp(3)
+    assert inside.min() < 0.06 and inside.max() > 19
+
+
+def test_density_stand_ins_have_means_from_minus_two_to_two():
+    """Mutant: `rng.integers(-19, 21)`: the stand-ins' means were -1.9..2, not symmetric."""
+    q, y = sp.Function("q"), sp.Symbol("y", real=True)
+    a = Assumptions(densities=(Density(q, y),))
+    rng = np.random.default_rng(0)
+    params = [sample_point([q(y)], a, rng).densities[q] for _ in range(500)]
+    means, scales = {m for m, _ in params}, {s for _, s in params}
+    assert min(means) == -2.0 and max(means) == 2.0
+    assert min(scales) >= 0.5 and max(scales) <= 2.0
