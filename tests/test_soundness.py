@@ -230,7 +230,7 @@ def test_time_limit_is_not_swallowed_by_a_gc_callback():
     finally:
         gc.callbacks.remove(spin)
         sys.unraisablehook = old_hook
-    assert raised and not seen
+    assert raised and not seen, (raised, seen)
 
 
 def test_time_limit_is_not_lost_in_a_weakref_callback():
@@ -267,7 +267,7 @@ def test_time_limit_is_not_lost_in_a_weakref_callback():
     finally:
         sys.unraisablehook = old_hook
     del ref
-    assert raised and not seen
+    assert raised and not seen, (raised, seen)
     assert sys.unraisablehook is old_hook
 
 
