@@ -174,6 +174,10 @@ class Expectation(sp.Expr):
     def is_abstract(self) -> bool:
         return isinstance(self.law, AppliedUndef)
 
+    def with_function(self, f: sp.Expr) -> Expectation:
+        """E of another function under the same law and variables (as IIDExpectation's)."""
+        return Expectation(f, self.variables, self.law)
+
     @property
     def parameters(self) -> tuple[sp.Expr, ...]:
         """What the law depends on: a normal law's means and variances, a density's extra
@@ -370,7 +374,7 @@ def linearity(expr: sp.Basic) -> sp.Basic:
         out = sp.S.Zero
         for term in sp.Add.make_args(sp.expand(e.function)):
             const, dep = term.as_independent(*e.variables, as_Add=False)
-            out += const if dep == 1 else const * Expectation(dep, e.variables, e.law)
+            out += const if dep == 1 else const * e.with_function(dep)
         return out
 
     return expr.replace(lambda e: isinstance(e, Expectation), split)

@@ -133,7 +133,7 @@ def _expectations(pieces: list[sp.Expr]) -> Iterator[Expectation]:
         for e in found + sorted(linearity(p).atoms(Expectation) - set(found),
                                 key=sp.default_sort_key):
             for lg in e.function.atoms(sp.log):
-                yield Expectation(lg.args[0], e.variables, e.law)
+                yield e.with_function(lg.args[0])
         for e in sorted(p.atoms(IIDExpectation), key=sp.default_sort_key):
             for lg in e.function.atoms(sp.log):  # L_K = E[log W_K]: Jensen on the K samples
                 yield e.with_function(lg.args[0])

@@ -384,8 +384,7 @@ def jensen_expectation(f: sp.Lambda, expectation: sp.Expr, *, convex: bool = Fal
         raise ValueError(f"jensen_expectation: convex must be True or False, not {convex!r}")
     g, law = expectation.function, expectation.law
     samples = isinstance(expectation, IIDExpectation)
-    inner = expectation.with_function(f(g)) if samples else \
-        Expectation(f(g), expectation.variables, law)
+    inner = expectation.with_function(f(g))
     outer = f(expectation)
     t = _interval_symbol(domain)
     curvature = sp.diff(f(t), t, 2)
@@ -434,7 +433,7 @@ def _integrable(e: sp.Expr, a: Assumptions, seconds: float) -> bool | str:
     g = e.function
     if isinstance(e, Expectation):
         zs = e.variables
-        declared = sp.Lt(Expectation(sp.Abs(g), zs, e.law), sp.oo, evaluate=False)
+        declared = sp.Lt(e.with_function(sp.Abs(g)), sp.oo, evaluate=False)
         if any(f == declared for f in a.facts):
             return True
         if not e.is_abstract and g.is_polynomial(*zs):
